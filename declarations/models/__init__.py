@@ -1,0 +1,38 @@
+from .codes import Country, Currency, CustomsOffice, ExchangeRate, HSCode, PackingType, TransportMode, Unit
+from .declaration import CEB_HEAD_FIELDS, CEB_LINE_FIELDS, Declaration, DeclarationLine
+from .enterprise import Delegation, Enterprise, Membership
+from .events import StatusEvent
+from .filings import (
+    OverseasWarehouse,
+    Registration,
+    RegistrationAttachment,
+    WarehouseDocument,
+    WarehouseFiling,
+)
+from .messages import Receipt, RenderedMessage
+
+__all__ = [
+    "CEB_HEAD_FIELDS",
+    "CEB_LINE_FIELDS",
+    "Country",
+    "Currency",
+    "CustomsOffice",
+    "Declaration",
+    "DeclarationLine",
+    "Delegation",
+    "Enterprise",
+    "ExchangeRate",
+    "HSCode",
+    "Membership",
+    "OverseasWarehouse",
+    "PackingType",
+    "Receipt",
+    "Registration",
+    "RegistrationAttachment",
+    "RenderedMessage",
+    "StatusEvent",
+    "TransportMode",
+    "Unit",
+    "WarehouseDocument",
+    "WarehouseFiling",
+]

@@ -1,0 +1,94 @@
+"""Enterprises, user membership, and broker delegations."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from declarations.identifiers import validate_customs_code, validate_uscc
+
+
+class Enterprise(models.Model):
+    """An enterprise registered with customs; its roles say which parties it may act as."""
+
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    uscc = models.CharField(
+        _("unified social credit code"), max_length=18, unique=True, validators=[validate_uscc]
+    )
+    customs_code = models.CharField(
+        _("customs registration code"), max_length=10, blank=True, validators=[validate_customs_code]
+    )
+    is_exporter = models.BooleanField(_("e-commerce enterprise (exporter)"), default=False)
+    is_platform = models.BooleanField(_("e-commerce platform"), default=False)
+    is_logistics = models.BooleanField(_("logistics enterprise"), default=False)
+    is_broker = models.BooleanField(_("customs broker"), default=False)
+    is_site_operator = models.BooleanField(_("supervised-site operator"), default=False)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
+    phone = models.CharField(_("telephone"), max_length=50, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    home_office = models.ForeignKey(
+        "declarations.CustomsOffice",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("home customs office"),
+    )
+    dxp_id = models.CharField(_("DXP transmission id"), max_length=30, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("enterprise")
+        verbose_name_plural = _("enterprises")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def ceb_code(self) -> str:
+        """The code CEB messages carry: the 10-character customs code when known, else the USCC."""
+        return self.customs_code or self.uscc
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        ADMIN = "admin", _("Administrator")
+        MEMBER = "member", _("Member")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "enterprise"], name="membership_unique")]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.enterprise}"
+
+
+class Delegation(models.Model):
+    """An exporter's delegation (代理报关委托) to a customs broker to declare on its behalf."""
+
+    broker = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="delegations_received", verbose_name=_("broker")
+    )
+    exporter = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="delegations_given", verbose_name=_("exporter")
+    )
+    agreement_no = models.CharField(_("agreement number"), max_length=50, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["broker", "exporter"], name="delegation_unique")]
+        verbose_name = _("delegation")
+        verbose_name_plural = _("delegations")
+
+    def __str__(self) -> str:
+        return f"{self.exporter} → {self.broker}"

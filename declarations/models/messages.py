@@ -1,0 +1,72 @@
+"""Rendered messages (immutable) and customs receipts (回执)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from declarations.choices import MessageType, ReceiptState, ReceiptType
+
+
+class RenderedMessage(models.Model):
+    """One rendered CEB message; bytes never change after storing (a new version is a new row)."""
+
+    declaration = models.ForeignKey(
+        "declarations.Declaration", on_delete=models.PROTECT, related_name="messages"
+    )
+    message_type = models.CharField(_("message type"), max_length=6, choices=MessageType.choices)
+    version = models.PositiveIntegerField(_("version"))
+    guid = models.CharField(_("guid"), max_length=36, unique=True)
+    content = models.BinaryField(_("content"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    signed = models.BooleanField(_("signed"), default=False)
+    outbox_file = models.CharField(_("outbox file"), max_length=255, blank=True)
+    written_at = models.DateTimeField(_("written to outbox"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["declaration", "version", "message_type"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["declaration", "message_type", "version"], name="message_unique_per_version"
+            )
+        ]
+        verbose_name = _("rendered message")
+        verbose_name_plural = _("rendered messages")
+
+    def __str__(self) -> str:
+        return f"{self.message_type} v{self.version} {self.guid}"
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.message_type}_{self.guid}.xml"
+
+
+class Receipt(models.Model):
+    """One receipt entry as read from the inbox; unmatched or unreadable ones are kept for admins."""
+
+    receipt_type = models.CharField(_("receipt type"), max_length=6, choices=ReceiptType.choices, blank=True)
+    state = models.CharField(_("state"), max_length=12, choices=ReceiptState.choices, db_index=True)
+    declaration = models.ForeignKey(
+        "declarations.Declaration",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="receipts",
+    )
+    file_name = models.CharField(_("file"), max_length=255, blank=True)
+    raw = models.BinaryField(_("raw bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    guid = models.CharField(_("guid"), max_length=36, blank=True)
+    keys = models.JSONField(_("business keys"), default=dict, blank=True)
+    return_status = models.CharField(_("return status"), max_length=10, blank=True)
+    return_time = models.DateTimeField(_("return time"), null=True, blank=True)
+    return_info = models.CharField(_("return text"), max_length=1000, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    received_at = models.DateTimeField(_("received"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = _("receipt")
+        verbose_name_plural = _("receipts")
+
+    def __str__(self) -> str:
+        return f"{self.receipt_type} {self.return_status} ({self.get_state_display()})"

@@ -1,0 +1,274 @@
+"""factory_boy factories for every model. Codes used here exist in the shipped code tables."""
+
+import datetime
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+from factory.django import DjangoModelFactory
+
+from declarations import models as m
+from declarations.choices import Channel, EnterpriseRole, Mode, ReviewStatus, WarehouseOwnership
+from declarations.identifiers import USCC_ALPHABET, uscc_check_character
+
+
+def make_uscc(n: int) -> str:
+    """A valid synthetic USCC: 9144030 + 10-digit serial + check character."""
+    body = f"9144030{n:010d}"
+    assert all(c in USCC_ALPHABET for c in body)
+    return body + uscc_check_character(body)
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.com")
+    password = factory.django.Password("pw-Secret-123")
+
+
+class CustomsOfficeFactory(DjangoModelFactory):
+    class Meta:
+        model = m.CustomsOffice
+        django_get_or_create = ("code",)
+
+    code = "5141"
+    name_zh = "广州机场"
+    parent_code = "5100"
+    pilot_zone = True
+
+
+class CountryFactory(DjangoModelFactory):
+    class Meta:
+        model = m.Country
+        django_get_or_create = ("code",)
+
+    code = "502"
+    name_zh = "美国"
+    name_en = "United States"
+    iso_alpha3 = "USA"
+
+
+class CurrencyFactory(DjangoModelFactory):
+    class Meta:
+        model = m.Currency
+        django_get_or_create = ("code",)
+
+    code = "502"
+    name_zh = "美元"
+    iso_code = "USD"
+
+
+class UnitFactory(DjangoModelFactory):
+    class Meta:
+        model = m.Unit
+        django_get_or_create = ("code",)
+
+    code = "007"
+    name_zh = "个"
+
+
+class TransportModeFactory(DjangoModelFactory):
+    class Meta:
+        model = m.TransportMode
+        django_get_or_create = ("code",)
+
+    code = "4"
+    name_zh = "公路运输"
+
+
+class PackingTypeFactory(DjangoModelFactory):
+    class Meta:
+        model = m.PackingType
+        django_get_or_create = ("kind", "code")
+
+    kind = m.PackingType.Kind.CEB
+    code = "2"
+    name_zh = "纸箱"
+
+
+class HSCodeFactory(DjangoModelFactory):
+    class Meta:
+        model = m.HSCode
+        django_get_or_create = ("code",)
+
+    code = "961700"
+    description = "Vacuum flasks and other vacuum vessels"
+    parent = "9617"
+    level = 6
+    section = "XX"
+
+
+class ExchangeRateFactory(DjangoModelFactory):
+    class Meta:
+        model = m.ExchangeRate
+        django_get_or_create = ("currency", "month")
+
+    currency = factory.SubFactory(CurrencyFactory)
+    month = factory.LazyFunction(lambda: datetime.date.today().replace(day=1))
+    rate = Decimal("7.100000")
+
+
+class EnterpriseFactory(DjangoModelFactory):
+    class Meta:
+        model = m.Enterprise
+
+    name = factory.Sequence(lambda n: f"示例贸易有限公司{n}")
+    uscc = factory.Sequence(lambda n: make_uscc(n + 1000))
+    customs_code = factory.Sequence(lambda n: f"44019{n:05d}"[:10])
+    is_exporter = True
+    home_office = factory.SubFactory(CustomsOfficeFactory)
+
+
+class MembershipFactory(DjangoModelFactory):
+    class Meta:
+        model = m.Membership
+
+    user = factory.SubFactory(UserFactory)
+    enterprise = factory.SubFactory(EnterpriseFactory)
+
+
+class DelegationFactory(DjangoModelFactory):
+    class Meta:
+        model = m.Delegation
+
+    broker = factory.SubFactory(EnterpriseFactory, is_exporter=False, is_broker=True)
+    exporter = factory.SubFactory(EnterpriseFactory)
+
+
+class RegistrationFactory(DjangoModelFactory):
+    class Meta:
+        model = m.Registration
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    customs_office = factory.SubFactory(CustomsOfficeFactory)
+    enterprise_type = EnterpriseRole.EXPORTER
+    status = ReviewStatus.APPROVED
+
+
+class RegistrationAttachmentFactory(DjangoModelFactory):
+    class Meta:
+        model = m.RegistrationAttachment
+
+    registration = factory.SubFactory(RegistrationFactory)
+    title = "营业执照"
+    file = factory.django.FileField(filename="licence.pdf", data=b"%PDF-1.4 test")
+
+
+class OverseasWarehouseFactory(DjangoModelFactory):
+    class Meta:
+        model = m.OverseasWarehouse
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    name = factory.Sequence(lambda n: f"Example US Warehouse {n}")
+    country = factory.SubFactory(CountryFactory)
+    address = "1 Warehouse Way, Ontario, CA 91761, USA"
+    ownership = WarehouseOwnership.LEASED
+    lease_start = datetime.date(2025, 1, 1)
+    lease_end = datetime.date(2027, 12, 31)
+
+
+class WarehouseFilingFactory(DjangoModelFactory):
+    class Meta:
+        model = m.WarehouseFiling
+
+    warehouse = factory.SubFactory(OverseasWarehouseFactory)
+    status = ReviewStatus.APPROVED
+
+
+class WarehouseDocumentFactory(DjangoModelFactory):
+    class Meta:
+        model = m.WarehouseDocument
+
+    filing = factory.SubFactory(WarehouseFilingFactory)
+    doc_type = m.WarehouseDocument.DocType.LEASE
+    file = factory.django.FileField(filename="lease.pdf", data=b"%PDF-1.4 lease")
+
+
+class DeclarationFactory(DjangoModelFactory):
+    """A 9710 list-channel declaration; add lines with DeclarationLineFactory."""
+
+    class Meta:
+        model = m.Declaration
+
+    mode = Mode.DIRECT
+    channel = Channel.LIST
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    agent = factory.SelfAttribute("enterprise")
+    cop_no = factory.Sequence(lambda n: f"COP{n:08d}")
+    order_no = factory.Sequence(lambda n: f"B2B-ORDER-{n:06d}")
+    customs_code = "5141"
+    port_code = "5141"
+    ebp_code = "无"
+    ebp_name = "Example Global B2B Marketplace"
+    logistics_code = "4401980ABC"
+    logistics_name = "示例国际物流有限公司"
+    logistics_no = factory.Sequence(lambda n: f"SF{n:010d}")
+    ie_date = factory.LazyFunction(datetime.date.today)
+    traf_mode = "4"
+    country = "502"
+    pod = "502"
+    currency = "142"
+    freight = Decimal("150")
+    insured_fee = Decimal("0")
+    wrap_type = "2"
+    pack_no = 4
+    gross_weight = Decimal("42.5")
+    net_weight = Decimal("40")
+    goods_info = "不锈钢保温杯"
+
+
+class DeclarationLineFactory(DjangoModelFactory):
+    class Meta:
+        model = m.DeclarationLine
+
+    declaration = factory.SubFactory(DeclarationFactory)
+    gnum = factory.Sequence(lambda n: n + 1)
+    item_no = factory.Sequence(lambda n: f"SKU-{n:04d}")
+    item_name = "不锈钢保温杯"
+    gcode = "9617001100"
+    gname = "保温杯"
+    gmodel = "不锈钢|500ml|无品牌"
+    bar_code = "无"
+    country = "502"
+    currency = "142"
+    qty = Decimal("100")
+    unit = "007"
+    qty1 = Decimal("100")
+    unit1 = "007"
+    price = Decimal("32")
+    total_price = Decimal("3200")
+
+
+class RenderedMessageFactory(DjangoModelFactory):
+    class Meta:
+        model = m.RenderedMessage
+
+    declaration = factory.SubFactory(DeclarationFactory)
+    message_type = "CEB303"
+    version = 1
+    guid = factory.Sequence(lambda n: f"00000000-0000-4000-8000-{n:012d}")
+    content = b"<x/>"
+    sha256 = "0" * 64
+
+
+class ReceiptFactory(DjangoModelFactory):
+    class Meta:
+        model = m.Receipt
+
+    receipt_type = "CEB304"
+    state = "unmatched"
+    raw = b"<x/>"
+    sha256 = "0" * 64
+
+
+class StatusEventFactory(DjangoModelFactory):
+    class Meta:
+        model = m.StatusEvent
+
+    declaration = factory.SubFactory(DeclarationFactory)
+    from_status = "draft"
+    to_status = "submitted"
+    source = "user"
