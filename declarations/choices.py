@@ -97,7 +97,7 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     S.RENDER_FAILED: frozenset({S.DRAFT, S.SUBMITTED}),
     S.SENT: frozenset(_IN_CUSTOMS | {S.SEND_FAILED, S.REJECTED, S.RELEASED, S.CLOSED}),
     S.DECLARING: frozenset((_IN_CUSTOMS - {S.DECLARING}) | {S.SEND_FAILED, S.REJECTED, S.RELEASED}),
-    S.SEND_FAILED: frozenset({S.DRAFT, S.SUBMITTED}),
+    S.SEND_FAILED: frozenset({S.DRAFT, S.SUBMITTED, S.DECLARING, S.ACCEPTED, S.REJECTED}),
     S.ACCEPTED: frozenset({S.MANUAL_REVIEW, S.INSPECTION, S.DETAINED, S.CONCLUDED, S.RELEASED, S.REJECTED}),
     S.MANUAL_REVIEW: frozenset({S.INSPECTION, S.DETAINED, S.CONCLUDED, S.RELEASED, S.REJECTED}),
     S.INSPECTION: frozenset({S.DETAINED, S.CONCLUDED, S.RELEASED, S.REJECTED, S.RETURNED}),
@@ -108,7 +108,7 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     S.CANCELLED: frozenset(),
     S.RETURNED: frozenset(),
     S.CLOSED: frozenset(),
-    S.REJECTED: frozenset({S.DRAFT}),
+    S.REJECTED: frozenset({S.DRAFT, S.SUBMITTED}),
 }
 
 EDITABLE_STATUSES = frozenset({S.DRAFT, S.RENDER_FAILED, S.SEND_FAILED, S.REJECTED})
@@ -159,3 +159,36 @@ class ImportState(models.TextChoices):
     DRY_RUN_DONE = "dry_run_done", _("Dry run finished")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
+
+
+# returnStatus (回执状态) -> declaration status. Negative codes are business errors and map to REJECTED.
+RETURN_STATUS_MAP: dict[str, str] = {
+    "1": S.DECLARING,
+    "2": S.DECLARING,
+    "3": S.DECLARING,
+    "4": S.SEND_FAILED,
+    "100": S.REJECTED,
+    "120": S.ACCEPTED,
+    "300": S.MANUAL_REVIEW,
+    "399": S.CONCLUDED,
+    "500": S.INSPECTION,
+    "501": S.DETAINED,
+    "502": S.DETAINED,
+    "503": S.DETAINED,
+    "599": S.DETAINED,
+    "700": S.RETURNED,
+    "800": S.RELEASED,
+    "899": S.CLOSED,
+}
+# CEB606 (cancellation receipt): concluded means the cancellation was granted.
+CANCEL_RETURN_STATUS_MAP: dict[str, str] = {"399": S.CANCELLED, "800": S.CANCELLED, "100": S.RELEASED}
+
+# Which receipt drives the status in each channel; other receipts only report failures and progress.
+STATUS_DRIVING_RECEIPTS: dict[str, frozenset[str]] = {
+    "list": frozenset({"CEB604"}),
+    "customs_declaration": frozenset({"CEB304"}),
+}
+# Receipts that do not drive the status may still move it up to this point (e.g. CEB304 "2" -> declaring).
+NON_DRIVING_CEILING = S.DECLARING
+# Statuses that need the user's attention (shown on the dashboard, e-mailed).
+ATTENTION_STATUSES = frozenset({S.REJECTED, S.SEND_FAILED, S.INSPECTION, S.DETAINED, S.RENDER_FAILED})

@@ -3,8 +3,21 @@
 from celery import shared_task
 
 from declarations.services import declarations as declaration_services
+from declarations.services import receipts as receipt_services
+from declarations.services import submission as submission_services
 
 
 @shared_task(name="declarations.tasks.declaration_validate_task")
 def declaration_validate_task(declaration_id: int) -> int:
     return len(declaration_services.declaration_validate(declaration_id=declaration_id))
+
+
+@shared_task(name="declarations.tasks.declaration_render_task", acks_late=True)
+def declaration_render_task(declaration_id: int, version: int) -> list[str]:
+    messages = submission_services.declaration_render(declaration_id=declaration_id, version=version)
+    return [m.guid for m in messages]
+
+
+@shared_task(name="declarations.tasks.receipts_ingest_task")
+def receipts_ingest_task() -> dict:
+    return receipt_services.receipts_ingest().as_dict()

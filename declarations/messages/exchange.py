@@ -1,0 +1,184 @@
+"""The folder exchange with the official client: an outbox we write, an inbox of receipts we claim.
+
+The folders may be a shared mount used by several workers and by the official client at once, so every
+write is atomic (temp file in the same directory, fsync, rename), a receipt is claimed by an atomic rename
+into processing/ before it is applied, and no receipt file is ever deleted or overwritten.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import secrets
+from pathlib import Path
+
+PROCESSING = "processing"
+PROCESSED = "processed"
+FAILED = "failed"
+
+_MESSAGE_TYPE = re.compile(r"CEB[0-9]{3}")
+_GUID = re.compile(r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}")
+_MAX_SUFFIX = 10_000
+
+
+class OutboxConflict(Exception):
+    """A different message already sits in the outbox under the same file name."""
+
+    def __init__(self, path: Path):
+        super().__init__(f"{path} already exists with different content")
+        self.path = path
+
+
+def message_file_name(message_type: str, guid: str) -> str:
+    """File name of an outgoing message, e.g. CEB603_<GUID>.xml (guid uppercased, as the spec wants)."""
+    message_type = message_type.removesuffix("Message")
+    if not _MESSAGE_TYPE.fullmatch(message_type):
+        raise ValueError(f"not a CEB message type: {message_type!r}")
+    if not _GUID.fullmatch(guid):
+        raise ValueError(f"not a 36-character guid: {guid!r}")
+    return f"{message_type}_{guid.upper()}.xml"
+
+
+def _check_plain_name(file_name: str) -> None:
+    # The name ends up in a path on a shared mount: refuse anything that could leave the directory.
+    if (
+        not file_name
+        or file_name in {".", ".."}
+        or file_name.startswith(".")
+        or "/" in file_name
+        or "\\" in file_name
+        or "\x00" in file_name
+    ):
+        raise ValueError(f"not a plain file name: {file_name!r}")
+
+
+def _fsync_directory(directory: Path) -> None:
+    # Makes the rename durable; not every platform or mount allows opening a directory, so best effort.
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _atomic_write(path: Path, content: bytes) -> None:
+    # Dot-prefixed .tmp name: the official client only picks up *.xml, never a half-written file.
+    temp = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
+    # O_EXCL with mode 0o666 lets the umask decide permissions, so the official client can read the file.
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp)
+        raise
+    _fsync_directory(path.parent)
+
+
+def _same_content(path: Path, content: bytes) -> bool:
+    return path.stat().st_size == len(content) and path.read_bytes() == content
+
+
+def outbox_write(*, directory: Path, file_name: str, content: bytes) -> Path:
+    """Write one message atomically into the outbox; writing the same bytes again is a no-op.
+
+    Raises OutboxConflict when the name already holds different bytes. Names carry the immutable message's
+    guid, so a conflict means a bug, not a race worth locking against.
+    """
+    _check_plain_name(file_name)
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    target = directory / file_name
+    if target.exists():
+        if _same_content(target, content):
+            return target
+        raise OutboxConflict(target)
+    _atomic_write(target, content)
+    return target
+
+
+def _candidate_names(name: str):
+    yield name
+    path = Path(name)
+    for number in range(1, _MAX_SUFFIX):
+        yield f"{path.stem}.{number}{path.suffix}"
+
+
+def _move_without_overwrite(path: Path, target_dir: Path, *, name: str | None = None) -> Path:
+    """Move a file we own into target_dir, adding .1, .2, ... to the name instead of overwriting."""
+    target_dir.mkdir(parents=True, exist_ok=True)
+    for candidate in _candidate_names(name or path.name):
+        target = target_dir / candidate
+        try:
+            # link() refuses an existing target atomically, even when another worker picks the same name.
+            os.link(path, target)
+        except FileExistsError:
+            continue
+        except FileNotFoundError:
+            raise
+        except OSError:
+            # Mounts without hard links (some SMB shares): fall back to check-then-rename.
+            if os.path.lexists(target):
+                continue
+            os.rename(path, target)
+            return target
+        os.unlink(path)
+        return target
+    raise FileExistsError(f"no free name for {name or path.name} in {target_dir}")
+
+
+def _is_receipt_candidate(entry: os.DirEntry) -> bool:
+    # Dot files are temp files of the official client; symlinks could point anywhere outside the inbox.
+    return (
+        not entry.name.startswith(".")
+        and entry.name.lower().endswith(".xml")
+        and entry.is_file(follow_symlinks=False)
+    )
+
+
+def inbox_claim(directory: Path) -> list[Path]:
+    """Claim the receipts lying directly in the inbox, by name, moving each into processing/.
+
+    Another worker may claim a file first: the rename then fails with FileNotFoundError and the file is
+    skipped, so no two workers ever hold the same receipt.
+    """
+    directory = Path(directory)
+    processing = directory / PROCESSING
+    processing.mkdir(parents=True, exist_ok=True)
+    with os.scandir(directory) as entries:
+        names = sorted(entry.name for entry in entries if _is_receipt_candidate(entry))
+
+    claimed = []
+    for name in names:
+        # rename() is what makes the claim exclusive: only one worker's rename of the source succeeds. The
+        # private staging name keeps it from replacing a same-named file already in processing/.
+        staging = processing / f".claim-{secrets.token_hex(8)}-{name}"
+        try:
+            os.rename(directory / name, staging)
+        except FileNotFoundError:
+            continue
+        claimed.append(_move_without_overwrite(staging, processing, name=name))
+    return claimed
+
+
+def inbox_done(path: Path, *, directory: Path) -> Path:
+    """Move a claimed receipt that was applied into processed/."""
+    return _move_without_overwrite(Path(path), Path(directory) / PROCESSED)
+
+
+def inbox_failed(path: Path, *, directory: Path, reason: str) -> Path:
+    """Move a claimed receipt that could not be applied into failed/, with <name>.reason.txt beside it."""
+    target = _move_without_overwrite(Path(path), Path(directory) / FAILED)
+    text = reason if reason.endswith("\n") else reason + "\n"
+    _atomic_write(target.with_name(f"{target.name}.reason.txt"), text.encode("utf-8"))
+    return target

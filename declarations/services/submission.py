@@ -1,0 +1,118 @@
+"""Submission: refuse blocking findings, record the intent to render, render on the worker, write the outbox."""
+
+import hashlib
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from declarations.choices import EDITABLE_STATUSES, DeclarationStatus, EventSource
+from declarations.messages import exchange
+from declarations.messages.render import render_all
+from declarations.messages.schema import SchemaInvalid
+from declarations.messages.signing import get_signer
+from declarations.models import Declaration, RenderedMessage
+from declarations.rules.engine import has_errors
+from declarations.rules.finding import Finding
+from declarations.services.declarations import declaration_validate
+from declarations.services.status import declaration_set_status
+
+logger = logging.getLogger(__name__)
+
+
+class SubmissionBlocked(Exception):
+    """Raised when a declaration cannot be submitted; carries the blocking findings or a reason."""
+
+    def __init__(self, message: str, findings: list[Finding] | None = None):
+        self.findings = findings or []
+        super().__init__(message)
+
+
+def declaration_submit(*, declaration: Declaration, actor=None) -> Declaration:
+    """Validate, and if nothing blocks, move to SUBMITTED with a new version and dispatch rendering on commit."""
+    with transaction.atomic():
+        locked = Declaration.objects.select_for_update().get(pk=declaration.pk)
+        if locked.status not in EDITABLE_STATUSES:
+            raise SubmissionBlocked(
+                _("A declaration in status “%(status)s” cannot be submitted.") % {"status": locked.get_status_display()}
+            )
+        findings = declaration_validate(declaration_id=locked.pk)
+        if has_errors(findings):
+            raise SubmissionBlocked(_("The declaration has errors; correct them before submitting."), findings)
+        locked.refresh_from_db()
+        if not locked.effective_channel:
+            raise SubmissionBlocked(_("Choose a channel before submitting."))
+        Declaration.objects.filter(pk=locked.pk).update(
+            version=locked.version + 1, submitted_at=timezone.now(), channel=locked.effective_channel
+        )
+        declaration_set_status(
+            declaration=locked, to_status=DeclarationStatus.SUBMITTED, source=EventSource.USER, actor=actor
+        )
+        locked.refresh_from_db()
+        declaration_dispatch_render(declaration=locked)
+    declaration.refresh_from_db()
+    return declaration
+
+
+def declaration_dispatch_render(*, declaration: Declaration) -> None:
+    from declarations.tasks import declaration_render_task
+
+    declaration_render_task.delay_on_commit(declaration.pk, declaration.version)
+
+
+def declaration_render(*, declaration_id: int, version: int) -> list[RenderedMessage]:
+    """Render, validate, store and write to the outbox. Idempotent: a second run reuses the stored messages."""
+    with transaction.atomic():
+        declaration = Declaration.objects.select_for_update().get(pk=declaration_id)
+        if declaration.version != version:
+            return []  # superseded by a newer submission
+        stored = list(declaration.messages.filter(version=version))
+        if not stored:
+            if declaration.status != DeclarationStatus.SUBMITTED:
+                return []
+            lines = list(declaration.lines.all())
+            try:
+                rendered = render_all(declaration, lines, signer=get_signer())
+            except (SchemaInvalid, ValueError) as exc:
+                # A message that fails our XSD is never stored or sent.
+                declaration_set_status(
+                    declaration=declaration,
+                    to_status=DeclarationStatus.RENDER_FAILED,
+                    note=_("Rendering failed: %(reason)s") % {"reason": exc},
+                )
+                return []
+            stored = [
+                RenderedMessage.objects.create(
+                    declaration=declaration,
+                    message_type=r.message_type,
+                    version=version,
+                    guid=r.guid,
+                    content=r.content,
+                    sha256=hashlib.sha256(r.content).hexdigest(),
+                    signed=getattr(r, "signed", False),
+                )
+                for r in rendered
+            ]
+    for message in stored:
+        message_write_outbox(message=message)
+    with transaction.atomic():
+        declaration = Declaration.objects.select_for_update().get(pk=declaration_id)
+        if declaration.status == DeclarationStatus.SUBMITTED and declaration.version == version:
+            declaration_set_status(
+                declaration=declaration,
+                to_status=DeclarationStatus.SENT,
+                note=", ".join(m.file_name for m in stored),
+            )
+    return stored
+
+
+def message_write_outbox(*, message: RenderedMessage) -> None:
+    path = exchange.outbox_write(
+        directory=settings.OUTBOX_DIR, file_name=message.file_name, content=bytes(message.content)
+    )
+    if not message.written_at:
+        RenderedMessage.objects.filter(pk=message.pk, written_at__isnull=True).update(
+            written_at=timezone.now(), outbox_file=path.name
+        )
