@@ -3,14 +3,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from declarations.views.home import healthz, home
+from declarations.views.home import healthz
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
+    path("api/", include("declarations.api.urls")),
 ]
 urlpatterns += i18n_patterns(
-    path("", home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
@@ -20,5 +20,6 @@ urlpatterns += i18n_patterns(
         name="password_change_done",
     ),
     path("admin/", admin.site.urls),
+    path("", include("declarations.urls")),
     prefix_default_language=False,
 )

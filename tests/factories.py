@@ -272,3 +272,36 @@ class StatusEventFactory(DjangoModelFactory):
     from_status = "draft"
     to_status = "submitted"
     source = "user"
+
+
+class CatalogueItemFactory(DjangoModelFactory):
+    class Meta:
+        model = m.CatalogueItem
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    item_no = factory.Sequence(lambda n: f"CAT-{n:04d}")
+    item_name = "不锈钢保温杯"
+    gcode = "9617001100"
+    gname = "保温杯"
+    gmodel = "不锈钢|500ml|无品牌"
+    unit = "007"
+    unit1 = "007"
+
+
+class NotificationFactory(DjangoModelFactory):
+    class Meta:
+        model = m.Notification
+
+    user = factory.SubFactory(UserFactory)
+    kind = "rejected"
+    text = "海关退单"
+
+
+class ImportJobFactory(DjangoModelFactory):
+    class Meta:
+        model = m.ImportJob
+
+    user = factory.SubFactory(UserFactory)
+    file = factory.django.FileField(filename="upload.xlsx", data=b"PK\x03\x04")
+    file_name = "upload.xlsx"
+    sha256 = "0" * 64

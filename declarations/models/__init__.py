@@ -10,8 +10,12 @@ from .filings import (
     WarehouseFiling,
 )
 from .messages import Receipt, RenderedMessage
+from .portal import CatalogueItem, ImportJob, Notification
 
 __all__ = [
+    "CatalogueItem",
+    "ImportJob",
+    "Notification",
     "CEB_HEAD_FIELDS",
     "CEB_LINE_FIELDS",
     "Country",

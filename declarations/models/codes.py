@@ -25,7 +25,9 @@ class CustomsOffice(CodeTable):
     pilot_zone = models.BooleanField(
         _("comprehensive pilot zone"),
         default=False,
-        help_text=_("Offices in a comprehensive pilot zone (综试区) accept 6-digit HS codes in the list channel."),
+        help_text=_(
+            "Offices in a comprehensive pilot zone (综试区) accept 6-digit HS codes in the list channel."
+        ),
     )
 
     class Meta(CodeTable.Meta):
@@ -121,7 +123,9 @@ class ExchangeRate(models.Model):
 
     class Meta:
         ordering = ["-month", "currency"]
-        constraints = [models.UniqueConstraint(fields=["currency", "month"], name="exchange_rate_unique_month")]
+        constraints = [
+            models.UniqueConstraint(fields=["currency", "month"], name="exchange_rate_unique_month")
+        ]
         verbose_name = _("exchange rate")
         verbose_name_plural = _("exchange rates")
 

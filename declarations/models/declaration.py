@@ -30,7 +30,11 @@ class Declaration(models.Model):
     )
     channel_reason = models.CharField(_("reason for the channel"), max_length=255, blank=True)
     status = models.CharField(
-        _("status"), max_length=20, choices=DeclarationStatus.choices, default=DeclarationStatus.DRAFT, db_index=True
+        _("status"),
+        max_length=20,
+        choices=DeclarationStatus.choices,
+        default=DeclarationStatus.DRAFT,
+        db_index=True,
     )
 
     enterprise = models.ForeignKey(
@@ -112,7 +116,9 @@ class Declaration(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        constraints = [models.UniqueConstraint(fields=["agent", "cop_no"], name="declaration_cop_no_per_agent")]
+        constraints = [
+            models.UniqueConstraint(fields=["agent", "cop_no"], name="declaration_cop_no_per_agent")
+        ]
         indexes = [
             models.Index(fields=["enterprise", "order_no"]),
             models.Index(fields=["logistics_code", "logistics_no"]),

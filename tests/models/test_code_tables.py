@@ -5,7 +5,15 @@ from declarations.services.codes import code_tables_load
 
 pytestmark = pytest.mark.django_db
 
-EXPECTED = {Country: 246, Currency: 24, Unit: 123, TransportMode: 18, PackingType: 21, CustomsOffice: 211, HSCode: 6940}
+EXPECTED = {
+    Country: 246,
+    Currency: 24,
+    Unit: 123,
+    TransportMode: 18,
+    PackingType: 21,
+    CustomsOffice: 211,
+    HSCode: 6940,
+}
 
 
 def test_load_counts_match_the_shipped_tables():

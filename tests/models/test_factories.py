@@ -8,11 +8,30 @@ from tests import factories as f
 pytestmark = pytest.mark.django_db
 
 FACTORIES = [
-    f.CustomsOfficeFactory, f.CountryFactory, f.CurrencyFactory, f.UnitFactory, f.TransportModeFactory,
-    f.PackingTypeFactory, f.HSCodeFactory, f.ExchangeRateFactory, f.EnterpriseFactory, f.MembershipFactory,
-    f.DelegationFactory, f.RegistrationFactory, f.RegistrationAttachmentFactory, f.OverseasWarehouseFactory,
-    f.WarehouseFilingFactory, f.WarehouseDocumentFactory, f.DeclarationFactory, f.DeclarationLineFactory,
-    f.RenderedMessageFactory, f.ReceiptFactory, f.StatusEventFactory,
+    f.CustomsOfficeFactory,
+    f.CountryFactory,
+    f.CurrencyFactory,
+    f.UnitFactory,
+    f.TransportModeFactory,
+    f.PackingTypeFactory,
+    f.HSCodeFactory,
+    f.ExchangeRateFactory,
+    f.EnterpriseFactory,
+    f.MembershipFactory,
+    f.DelegationFactory,
+    f.RegistrationFactory,
+    f.RegistrationAttachmentFactory,
+    f.OverseasWarehouseFactory,
+    f.WarehouseFilingFactory,
+    f.WarehouseDocumentFactory,
+    f.DeclarationFactory,
+    f.DeclarationLineFactory,
+    f.RenderedMessageFactory,
+    f.ReceiptFactory,
+    f.StatusEventFactory,
+    f.CatalogueItemFactory,
+    f.NotificationFactory,
+    f.ImportJobFactory,
 ]
 
 
@@ -25,5 +44,7 @@ def test_factory_builds_a_valid_row(factory):
 
 def test_every_concrete_model_has_a_factory():
     covered = {fa._meta.model for fa in FACTORIES}
-    ours = {m for m in apps.get_app_config("declarations").get_models() if not m.__name__.startswith("Historical")}
+    ours = {
+        m for m in apps.get_app_config("declarations").get_models() if not m.__name__.startswith("Historical")
+    }
     assert ours - covered == set()

@@ -32,7 +32,9 @@ def test_every_single_character_corruption_is_invalid(code):
     assert corrupted == 18 * 30
 
 
-@pytest.mark.parametrize("bad", ["", "9144030MA5F00018", "91440300MA5F0001811", "91440300ma5f000181", "91440300MA5F00018I"])
+@pytest.mark.parametrize(
+    "bad", ["", "9144030MA5F00018", "91440300MA5F0001811", "91440300ma5f000181", "91440300MA5F00018I"]
+)
 def test_uscc_malformed(bad):
     assert not is_valid_uscc(bad)
     with pytest.raises(ValidationError):

@@ -16,7 +16,12 @@ def test_allowed_transition_writes_one_event():
     )
     assert Declaration.objects.get(pk=declaration.pk).status == DeclarationStatus.SUBMITTED
     assert list(StatusEvent.objects.filter(declaration=declaration)) == [event]
-    assert (event.from_status, event.to_status, event.source, event.actor) == ("draft", "submitted", "user", user)
+    assert (event.from_status, event.to_status, event.source, event.actor) == (
+        "draft",
+        "submitted",
+        "user",
+        user,
+    )
 
 
 def test_forbidden_transition_raises_and_writes_nothing():
