@@ -25,7 +25,17 @@ class StatusEventInline(admin.TabularInline):
 
 @admin.register(m.Declaration)
 class DeclarationAdmin(SimpleHistoryAdmin):
-    list_display = ["cop_no", "order_no", "mode", "channel", "status", "enterprise", "agent", "customs_code", "ie_date"]
+    list_display = [
+        "cop_no",
+        "order_no",
+        "mode",
+        "channel",
+        "status",
+        "enterprise",
+        "agent",
+        "customs_code",
+        "ie_date",
+    ]
     list_filter = ["mode", "channel", "status", "customs_code", "ie_date"]
     search_fields = ["order_no", "logistics_no", "cop_no", "enterprise__name", "enterprise__uscc"]
     inlines = [DeclarationLineInline, StatusEventInline]
@@ -46,7 +56,14 @@ class RegistrationAttachmentInline(admin.TabularInline):
 
 @admin.register(m.Registration)
 class RegistrationAdmin(SimpleHistoryAdmin):
-    list_display = ["enterprise", "customs_office", "enterprise_type", "status", "submitted_at", "reviewed_at"]
+    list_display = [
+        "enterprise",
+        "customs_office",
+        "enterprise_type",
+        "status",
+        "submitted_at",
+        "reviewed_at",
+    ]
     list_filter = ["status", "enterprise_type", "customs_office", "submitted_at"]
     search_fields = ["enterprise__name", "enterprise__uscc"]
     inlines = [RegistrationAttachmentInline]
@@ -113,6 +130,9 @@ class ExchangeRateAdmin(ImportExportModelAdmin):
 for model in (m.Country, m.Currency, m.Unit, m.TransportMode, m.PackingType, m.HSCode):
     admin.site.register(
         model,
-        type(f"{model.__name__}Admin", (ImportExportModelAdmin,), {"search_fields": ["code", "name_zh"]
-             if hasattr(model, "name_zh") else ["code", "description"]}),
+        type(
+            f"{model.__name__}Admin",
+            (ImportExportModelAdmin,),
+            {"search_fields": ["code", "name_zh"] if hasattr(model, "name_zh") else ["code", "description"]},
+        ),
     )

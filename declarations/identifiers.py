@@ -40,7 +40,9 @@ def is_valid_enterprise_code(value: str) -> bool:
 def validate_uscc(value: str) -> None:
     if not is_valid_uscc(value):
         raise ValidationError(
-            _("%(value)s is not a valid unified social credit code (18 characters with a correct check character)."),
+            _(
+                "%(value)s is not a valid unified social credit code (18 characters with a correct check character)."
+            ),
             code="invalid_uscc",
             params={"value": value},
         )

@@ -24,7 +24,9 @@ def _rows(path: Path):
         yield from csv.DictReader(fh)
 
 
-def _sync(model, rows: list[dict], *, key_fields: tuple[str, ...], keep_fields: tuple[str, ...] = ()) -> LoadResult:
+def _sync(
+    model, rows: list[dict], *, key_fields: tuple[str, ...], keep_fields: tuple[str, ...] = ()
+) -> LoadResult:
     """Bulk upsert by natural key; fields in keep_fields are admin-owned and never overwritten."""
     existing = {tuple(getattr(o, k) for k in key_fields): o for o in model.objects.all()}
     to_create, to_update = [], []
@@ -73,15 +75,29 @@ def code_tables_load(*, directory: Path = CODES_DIR) -> list[LoadResult]:
     ]
     results.append(_sync(Country, countries, key_fields=("code",)))
     currencies = [
-        {"code": r["customs_numeric"], "name_zh": r["name_zh"], "name_en": r["name_en"], "iso_code": r["iso_code"]}
+        {
+            "code": r["customs_numeric"],
+            "name_zh": r["name_zh"],
+            "name_en": r["name_en"],
+            "iso_code": r["iso_code"],
+        }
         for r in _rows(directory / "currencies.csv")
     ]
     results.append(_sync(Currency, currencies, key_fields=("code",)))
     for model, name in ((Unit, "units.csv"), (TransportMode, "transport-modes.csv")):
-        rows = [{"code": r["code"], "name_zh": r["name_zh"], "name_en": r["name_en"]} for r in _rows(directory / name)]
+        rows = [
+            {"code": r["code"], "name_zh": r["name_zh"], "name_en": r["name_en"]}
+            for r in _rows(directory / name)
+        ]
         results.append(_sync(model, rows, key_fields=("code",)))
     packing = [
-        {"kind": PackingType.Kind.CEB, "code": r["code"], "name_zh": r["name_zh"], "name_en": r["name_en"], "ceb_code": r["code"]}
+        {
+            "kind": PackingType.Kind.CEB,
+            "code": r["code"],
+            "name_zh": r["name_zh"],
+            "name_en": r["name_en"],
+            "ceb_code": r["code"],
+        }
         for r in _rows(directory / "packing-types-ceb.csv")
     ] + [
         {

@@ -21,11 +21,26 @@ from declarations.choices import (
     ReceiptState,
 )
 from declarations.messages import exchange
-from declarations.messages.receipts import ReceiptEntry, ReceiptRejected, correlation_key_fields, parse_receipt
+from declarations.messages.receipts import (
+    ReceiptEntry,
+    ReceiptRejected,
+    correlation_key_fields,
+    parse_receipt,
+)
 from declarations.models import Declaration, Receipt
+from declarations.services.notifications import enterprise_notify
 from declarations.services.status import declaration_record_event, declaration_set_status, transition_allowed
 
 logger = logging.getLogger(__name__)
+
+NOTIFY_STATUSES = frozenset(
+    {
+        DeclarationStatus.REJECTED,
+        DeclarationStatus.INSPECTION,
+        DeclarationStatus.DETAINED,
+        DeclarationStatus.RELEASED,
+    }
+)
 
 
 @dataclass
@@ -85,7 +100,10 @@ def _target_status(entry: ReceiptEntry, declaration: Declaration) -> str | None:
     if target is None:
         return None
     driving = STATUS_DRIVING_RECEIPTS.get(declaration.channel, frozenset())
-    if entry.message_type not in driving and target not in (DeclarationStatus.REJECTED, DeclarationStatus.SEND_FAILED):
+    if entry.message_type not in driving and target not in (
+        DeclarationStatus.REJECTED,
+        DeclarationStatus.SEND_FAILED,
+    ):
         # e.g. CEB304 120 in the list channel: the order is in, the list is not yet; cap the progress.
         if STATUS_RANK[target] > STATUS_RANK[NON_DRIVING_CEILING]:
             target = NON_DRIVING_CEILING
@@ -142,6 +160,18 @@ def receipt_apply(*, entry: ReceiptEntry, raw: bytes, file_name: str = "") -> Re
             return_status=entry.return_status,
             note=note,
         )
+        if target in NOTIFY_STATUSES:
+            text = _("Declaration %(order)s: %(status)s (%(code)s %(info)s)") % {
+                "order": declaration.order_no,
+                "status": DeclarationStatus(target).label,
+                "code": entry.return_status,
+                "info": entry.return_info,
+            }
+            transaction.on_commit(
+                lambda: enterprise_notify(
+                    enterprise=declaration.enterprise, kind=str(target), text=text, declaration=declaration
+                )
+            )
     else:
         if target is not None and target != declaration.status:
             receipt.state = ReceiptState.STALE

@@ -67,7 +67,10 @@ def _entries(message_type: str, root, statuses: list[tuple[str, str]]) -> list[d
     elif message_type == "CEB603":
         head = root.find(f"{CEB}Inventory/{CEB}InventoryHead")
         year = now.strftime("%Y")
-        keys = {k: _text(head, k) for k in ("agentCode", "copNo", "ebcCode", "ebpCode", "orderNo", "statisticsFlag")}
+        keys = {
+            k: _text(head, k)
+            for k in ("agentCode", "copNo", "ebcCode", "ebpCode", "orderNo", "statisticsFlag")
+        }
         serial = _serial(keys["copNo"])
         keys["preNo"] = f"B{now:%Y%m%d}{serial:09d}"
         keys["invtNo"] = f"{_text(head, 'customsCode')}{year}E{serial:09d}"
@@ -78,8 +81,9 @@ def _entries(message_type: str, root, statuses: list[tuple[str, str]]) -> list[d
     guid = _text(head, "guid")
     entries = []
     for i, (status, info) in enumerate(statuses):
-        entry = dict(keys, guid=guid, returnStatus=status, returnInfo=info,
-                     returnTime=now + timedelta(milliseconds=i))
+        entry = dict(
+            keys, guid=guid, returnStatus=status, returnInfo=info, returnTime=now + timedelta(milliseconds=i)
+        )
         entries.append(entry)
     return entries
 

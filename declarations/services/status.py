@@ -51,7 +51,13 @@ def declaration_set_status(
 
 
 def declaration_record_event(
-    *, declaration: Declaration, source: str, note: str = "", receipt=None, return_status: str = "", actor=None
+    *,
+    declaration: Declaration,
+    source: str,
+    note: str = "",
+    receipt=None,
+    return_status: str = "",
+    actor=None,
 ) -> StatusEvent:
     """A timeline entry that does not change the status (e.g. a receipt that confirms the current state)."""
     return StatusEvent.objects.create(

@@ -36,11 +36,14 @@ def declaration_submit(*, declaration: Declaration, actor=None) -> Declaration:
         locked = Declaration.objects.select_for_update().get(pk=declaration.pk)
         if locked.status not in EDITABLE_STATUSES:
             raise SubmissionBlocked(
-                _("A declaration in status “%(status)s” cannot be submitted.") % {"status": locked.get_status_display()}
+                _("A declaration in status “%(status)s” cannot be submitted.")
+                % {"status": locked.get_status_display()}
             )
         findings = declaration_validate(declaration_id=locked.pk)
         if has_errors(findings):
-            raise SubmissionBlocked(_("The declaration has errors; correct them before submitting."), findings)
+            raise SubmissionBlocked(
+                _("The declaration has errors; correct them before submitting."), findings
+            )
         locked.refresh_from_db()
         if not locked.effective_channel:
             raise SubmissionBlocked(_("Choose a channel before submitting."))
@@ -116,3 +119,40 @@ def message_write_outbox(*, message: RenderedMessage) -> None:
         RenderedMessage.objects.filter(pk=message.pk, written_at__isnull=True).update(
             written_at=timezone.now(), outbox_file=path.name
         )
+
+
+def declaration_cancel(*, declaration: Declaration, reason: str, actor=None) -> RenderedMessage:
+    """Request cancellation of a released list (CEB605 撤销申请单); customs answers with CEB606."""
+    from declarations.messages.ceb605 import render_cancel
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise SubmissionBlocked(_("A cancellation needs a reason."))
+    with transaction.atomic():
+        locked = Declaration.objects.select_for_update().get(pk=declaration.pk)
+        if locked.status != DeclarationStatus.RELEASED or not locked.invt_no:
+            raise SubmissionBlocked(_("Only a released inventory list with a list number can be cancelled."))
+        existing = locked.messages.filter(message_type="CEB605", version=locked.version).first()
+        if existing is None:
+            locked.cancel_reason = reason[:1000]
+            locked.save(update_fields=["cancel_reason"])
+            rendered = render_cancel(locked, reason=locked.cancel_reason, signer=get_signer())
+            existing = RenderedMessage.objects.create(
+                declaration=locked,
+                message_type=rendered.message_type,
+                version=locked.version,
+                guid=rendered.guid,
+                content=rendered.content,
+                sha256=hashlib.sha256(rendered.content).hexdigest(),
+                signed=getattr(rendered, "signed", False),
+            )
+        declaration_set_status(
+            declaration=locked,
+            to_status=DeclarationStatus.CANCEL_REQUESTED,
+            source=EventSource.USER,
+            actor=actor,
+            note=reason,
+        )
+    message_write_outbox(message=existing)
+    declaration.refresh_from_db()
+    return existing

@@ -61,9 +61,26 @@ def celery_worker_process(services_ready, django_db_setup, django_db_blocker, tm
         app.control.purge()
     fh = log.open("w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "exporter_portal", "worker", "--pool=solo", "-l", "info",
-         "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"it-{os.getpid()}@%h"],
-        cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "exporter_portal",
+            "worker",
+            "--pool=solo",
+            "-l",
+            "info",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-n",
+            f"it-{os.getpid()}@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=fh,
+        stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

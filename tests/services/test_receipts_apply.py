@@ -101,8 +101,9 @@ def test_duplicate_receipt_changes_nothing(sent_declaration):
 
 
 def test_unmatched_receipt_is_kept_for_admins(sent_declaration):
-    other = f.DeclarationFactory.build(cop_no="NOPE-1", agent=sent_declaration.agent,
-                                       enterprise=sent_declaration.enterprise)
+    other = f.DeclarationFactory.build(
+        cop_no="NOPE-1", agent=sent_declaration.agent, enterprise=sent_declaration.enterprise
+    )
     raw = _inventory_receipt(other, "800")
     receipts = _apply(raw)
     assert receipts[0].state == ReceiptState.UNMATCHED
@@ -111,22 +112,40 @@ def test_unmatched_receipt_is_kept_for_admins(sent_declaration):
 
 
 def test_order_receipt_in_list_channel_is_capped_at_declaring(sent_declaration):
-    raw = render_receipt("CEB304", [{
-        "guid": "0A1B2C3D-4E5F-4A6B-8C7D-9E0F1A2B3C4E", "ebpCode": sent_declaration.ebp_code,
-        "ebcCode": sent_declaration.enterprise.ceb_code, "orderNo": sent_declaration.order_no,
-        "returnStatus": "120", "returnTime": T0, "returnInfo": "海关入库",
-    }])
+    raw = render_receipt(
+        "CEB304",
+        [
+            {
+                "guid": "0A1B2C3D-4E5F-4A6B-8C7D-9E0F1A2B3C4E",
+                "ebpCode": sent_declaration.ebp_code,
+                "ebcCode": sent_declaration.enterprise.ceb_code,
+                "orderNo": sent_declaration.order_no,
+                "returnStatus": "120",
+                "returnTime": T0,
+                "returnInfo": "海关入库",
+            }
+        ],
+    )
     _apply(raw)
     assert _status(sent_declaration) == DeclarationStatus.DECLARING
 
 
 def test_order_receipt_drives_customs_declaration_channel():
     declaration = f.DeclarationFactory(status=DeclarationStatus.SENT, channel="customs_declaration")
-    raw = render_receipt("CEB304", [{
-        "guid": "0A1B2C3D-4E5F-4A6B-8C7D-9E0F1A2B3C4E", "ebpCode": declaration.ebp_code,
-        "ebcCode": declaration.enterprise.uscc, "orderNo": declaration.order_no,
-        "returnStatus": "120", "returnTime": T0, "returnInfo": "海关入库",
-    }])
+    raw = render_receipt(
+        "CEB304",
+        [
+            {
+                "guid": "0A1B2C3D-4E5F-4A6B-8C7D-9E0F1A2B3C4E",
+                "ebpCode": declaration.ebp_code,
+                "ebcCode": declaration.enterprise.uscc,
+                "orderNo": declaration.order_no,
+                "returnStatus": "120",
+                "returnTime": T0,
+                "returnInfo": "海关入库",
+            }
+        ],
+    )
     _apply(raw)
     assert _status(declaration) == DeclarationStatus.ACCEPTED
 
@@ -136,8 +155,10 @@ def test_ingest_moves_files_and_never_deletes(settings, tmp_path, sent_declarati
     inbox.mkdir()
     (inbox / "CEB604_ok.xml").write_bytes(_inventory_receipt(sent_declaration, "120"))
     (inbox / "CEB604_bad.xml").write_bytes(b"not xml at all")
-    xxe = (b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
-           b'<ceb:CEB604Message xmlns:ceb="http://www.chinaport.gov.cn/ceb">&x;</ceb:CEB604Message>')
+    xxe = (
+        b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        b'<ceb:CEB604Message xmlns:ceb="http://www.chinaport.gov.cn/ceb">&x;</ceb:CEB604Message>'
+    )
     (inbox / "CEB604_xxe.xml").write_bytes(xxe)
     summary = receipts_ingest(directory=inbox)
     assert (summary.files, summary.applied, summary.failed) == (3, 1, 2)
@@ -151,11 +172,23 @@ def test_ingest_moves_files_and_never_deletes(settings, tmp_path, sent_declarati
 
 
 def test_cancel_receipt_cancels_a_requested_cancellation():
-    declaration = f.DeclarationFactory(status=DeclarationStatus.CANCEL_REQUESTED, invt_no="51412026E000000009")
-    raw = render_receipt("CEB606", [{
-        "guid": "9A1B2C3D-4E5F-4A6B-8C7D-9E0F1A2B3C41", "agentCode": declaration.agent.ceb_code,
-        "copNo": declaration.cop_no, "preNo": "B20261124000000009", "invtNo": declaration.invt_no,
-        "returnStatus": "399", "returnTime": T0, "returnInfo": "撤销审结",
-    }])
+    declaration = f.DeclarationFactory(
+        status=DeclarationStatus.CANCEL_REQUESTED, invt_no="51412026E000000009"
+    )
+    raw = render_receipt(
+        "CEB606",
+        [
+            {
+                "guid": "9A1B2C3D-4E5F-4A6B-8C7D-9E0F1A2B3C41",
+                "agentCode": declaration.agent.ceb_code,
+                "copNo": declaration.cop_no,
+                "preNo": "B20261124000000009",
+                "invtNo": declaration.invt_no,
+                "returnStatus": "399",
+                "returnTime": T0,
+                "returnInfo": "撤销审结",
+            }
+        ],
+    )
     _apply(raw)
     assert _status(declaration) == DeclarationStatus.CANCELLED

@@ -23,5 +23,7 @@ class Command(BaseCommand):
         if not messages:
             raise CommandError(_("Declaration %(id)s has no rendered messages yet.") % {"id": declaration})
         for message in messages:
-            path = outbox_write(directory=Path(out), file_name=message.file_name, content=bytes(message.content))
+            path = outbox_write(
+                directory=Path(out), file_name=message.file_name, content=bytes(message.content)
+            )
             self.stdout.write(str(path))

@@ -17,7 +17,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, outcome, outbox, inbox, **options):
         summary = customs_simulate(
-            outbox_dir=Path(outbox or settings.OUTBOX_DIR), inbox_dir=Path(inbox or settings.INBOX_DIR), outcome=outcome
+            outbox_dir=Path(outbox or settings.OUTBOX_DIR),
+            inbox_dir=Path(inbox or settings.INBOX_DIR),
+            outcome=outcome,
         )
         self.stdout.write(
             _("Answered %(messages)d messages with %(receipts)d receipts.")

@@ -1,0 +1,97 @@
+"""Registrations and overseas-warehouse filings: submit, and review (approve / reject with a reason)."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from declarations.choices import REVIEW_TRANSITIONS, ReviewStatus
+from declarations.models import Registration, WarehouseFiling
+from declarations.services.notifications import enterprise_notify
+
+
+def _move(obj, to_status: str) -> None:
+    if to_status not in REVIEW_TRANSITIONS[obj.status]:
+        raise ValidationError(
+            _("Cannot change the status from “%(from)s” to “%(to)s”.")
+            % {"from": obj.get_status_display(), "to": ReviewStatus(to_status).label},
+            code="invalid_transition",
+        )
+    obj.status = to_status
+
+
+def _submit(obj):
+    _move(obj, ReviewStatus.SUBMITTED)
+    obj.submitted_at = timezone.now()
+    obj.reason = ""
+    obj.save(update_fields=["status", "submitted_at", "reason"])
+    return obj
+
+
+def _review(obj, *, approve: bool, reason: str, reviewer):
+    reason = (reason or "").strip()
+    if not approve and not reason:
+        raise ValidationError({"reason": _("A rejection needs a reason.")}, code="reason_required")
+    _move(obj, ReviewStatus.APPROVED if approve else ReviewStatus.REJECTED)
+    obj.reason = reason
+    obj.reviewed_at = timezone.now()
+    obj.reviewed_by = reviewer
+    obj.save(update_fields=["status", "reason", "reviewed_at", "reviewed_by"])
+    return obj
+
+
+@transaction.atomic
+def registration_submit(*, registration: Registration, actor=None) -> Registration:
+    return _submit(Registration.objects.select_for_update().get(pk=registration.pk))
+
+
+@transaction.atomic
+def registration_review(
+    *, registration: Registration, approve: bool, reason: str = "", reviewer=None
+) -> Registration:
+    obj = _review(
+        Registration.objects.select_for_update().get(pk=registration.pk),
+        approve=approve,
+        reason=reason,
+        reviewer=reviewer,
+    )
+    if approve:
+        text = _("Registration at customs office %(office)s approved.") % {"office": obj.customs_office_id}
+    else:
+        text = _("Registration at customs office %(office)s rejected: %(reason)s") % {
+            "office": obj.customs_office_id,
+            "reason": obj.reason,
+        }
+    transaction.on_commit(
+        lambda: enterprise_notify(enterprise=obj.enterprise, kind="registration_reviewed", text=text)
+    )
+    return obj
+
+
+@transaction.atomic
+def warehouse_filing_submit(*, filing: WarehouseFiling, actor=None) -> WarehouseFiling:
+    return _submit(WarehouseFiling.objects.select_for_update().get(pk=filing.pk))
+
+
+@transaction.atomic
+def warehouse_filing_review(
+    *, filing: WarehouseFiling, approve: bool, reason: str = "", reviewer=None
+) -> WarehouseFiling:
+    obj = _review(
+        WarehouseFiling.objects.select_for_update().get(pk=filing.pk),
+        approve=approve,
+        reason=reason,
+        reviewer=reviewer,
+    )
+    warehouse = obj.warehouse
+    if approve:
+        text = _("Filing of overseas warehouse %(name)s approved.") % {"name": warehouse.name}
+    else:
+        text = _("Filing of overseas warehouse %(name)s rejected: %(reason)s") % {
+            "name": warehouse.name,
+            "reason": obj.reason,
+        }
+    transaction.on_commit(
+        lambda: enterprise_notify(enterprise=warehouse.enterprise, kind="filing_reviewed", text=text)
+    )
+    return obj
