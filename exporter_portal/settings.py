@@ -122,6 +122,8 @@ LIST_CHANNEL_LIMIT_CNY = os.environ.get("LIST_CHANNEL_LIMIT_CNY", "5000")
 # Wrap outgoing messages in the terminal-node DxpMsg envelope (only for self-developed access).
 DXP_WRAP = env_bool("DXP_WRAP", False)
 DXP_RECEIVER_ID = os.environ.get("DXP_RECEIVER_ID", "DXPEDCCEB0000003")
+# Used in BaseTransfer when an enterprise has no DXP id yet (the official client replaces it); at most 16 chars.
+DXP_ID_PLACEHOLDER = os.environ.get("DXP_ID_PLACEHOLDER", "DXPID-NOT-SET")
 # Dotted path of a Signer implementation; empty means unsigned output (appStatus 1).
 MESSAGE_SIGNER = os.environ.get("MESSAGE_SIGNER", "")
 RECEIPT_MAX_BYTES = int(os.environ.get("RECEIPT_MAX_BYTES", str(5 * 1024 * 1024)))
