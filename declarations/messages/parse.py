@@ -113,8 +113,12 @@ def parse_business_nodes(root) -> list[ParsedDeclaration]:
         lines = []
         for i, line_el in enumerate(node.findall(f"{_Q}{line_name}"), start=1):
             line = DeclarationLine(declaration=declaration)
-            _fill(line, line_el, CEB_LINE_FIELDS, paths, i, f"{node_path}/ceb:{line_name}[{i}]")
-            line.gnum = line.gnum if isinstance(line.gnum, int) else i
+            line_paths: dict = {}
+            _fill(line, line_el, CEB_LINE_FIELDS, line_paths, i, f"{node_path}/ceb:{line_name}[{i}]")
+            # Findings carry the line's own gnum when it is valid (rules.fields.line_ref), else its position.
+            gnum = line.gnum if isinstance(line.gnum, int) and 0 < line.gnum < 100_000 else i
+            line.gnum = gnum
+            paths.update({(name, gnum): path for (name, _pos), path in line_paths.items()})
             lines.append(line)
         parsed.append(
             ParsedDeclaration(

@@ -4,9 +4,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from declarations.models import Declaration, DeclarationLine
-from declarations.rules.channel import recommend_channel
 from declarations.rules.context import RuleContext
-from declarations.rules.engine import check_declaration
+from declarations.rules.engine import evaluate
 from declarations.rules.finding import Finding
 
 
@@ -17,9 +16,8 @@ def declaration_check(
     ctx = ctx or RuleContext.from_db()
     if lines is None:
         lines = list(declaration.lines.all())
-    findings = check_declaration(declaration, lines, ctx=ctx)
-    advice = recommend_channel(declaration, lines, ctx)
-    return findings, advice
+    evaluation = evaluate(declaration, lines, ctx=ctx)
+    return evaluation.findings, evaluation.advice
 
 
 @transaction.atomic

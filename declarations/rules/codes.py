@@ -1,0 +1,81 @@
+"""Code-table membership (customs parameter codes, JGS-20 / JGS/T 18) and the shape of HS codes and barcodes.
+
+The code sets come from the RuleContext. POD has no code table (the CEB POD set is unresolved, domain
+notes §9.3), so only its length is checked (fields.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Sequence
+
+from declarations.choices import Mode
+
+from .context import RuleContext
+from .fields import line_ref, text_value
+from .finding import Finding
+from .identifiers import short
+
+_HS_FORMAT = re.compile(r"^(?:[0-9]{10}|[0-9]{6})$")
+_SIX_DIGITS = re.compile(r"^[0-9]{6}$")
+_GTIN = re.compile(r"^(?:[0-9]{8}|[0-9]{12,14})$")
+
+
+def is_six_digit_hs(code) -> bool:
+    """A 6-digit HS code: the simplified declaration (简化申报, statisticsFlag A) of a pilot-zone office."""
+    return bool(_SIX_DIGITS.match(text_value(code).strip()))
+
+
+def gtin_check_digit_ok(code: str) -> bool:
+    """GS1 mod-10: weights 3, 1, 3 … from the digit left of the check digit."""
+    body, check = code[:-1], int(code[-1])
+    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
+    return (10 - total % 10) % 10 == check
+
+
+def _member(value, codes: Collection[str], code: str, field: str, gnum: int | None = None) -> list[Finding]:
+    text = text_value(value)
+    if not text.strip() or text in codes:
+        return []  # empty: REQUIRED from fields.py when the element is required; the value is sent unstripped
+    return [Finding.of(code, field, gnum, value=short(text))]
+
+
+def check_line_codes(line, index: int, *, ctx: RuleContext) -> list[Finding]:
+    gnum = line_ref(line, index)
+    findings: list[Finding] = []
+    gcode = text_value(getattr(line, "gcode", None)).strip()
+    if gcode:
+        if not _HS_FORMAT.match(gcode):
+            findings.append(Finding.of("HS_CODE_FORMAT", "gcode", gnum, value=short(gcode)))
+        elif gcode[:6] not in ctx.hs6:
+            findings.append(Finding.of("HS_NOT_IN_HS2022", "gcode", gnum, subheading=gcode[:6]))
+    bar_code = text_value(getattr(line, "bar_code", None)).strip()
+    if _GTIN.match(bar_code) and not gtin_check_digit_ok(bar_code):
+        findings.append(Finding.of("BARCODE_CHECK_DIGIT", "barCode", gnum, value=bar_code))
+    findings += _member(getattr(line, "country", None), ctx.countries, "UNKNOWN_COUNTRY", "country", gnum)
+    findings += _member(getattr(line, "currency", None), ctx.currencies, "UNKNOWN_CURRENCY", "currency", gnum)
+    for ceb, attr in (("unit", "unit"), ("unit1", "unit1"), ("unit2", "unit2")):
+        findings += _member(getattr(line, attr, None), ctx.units, "UNKNOWN_UNIT", ceb, gnum)
+    return findings
+
+
+def check_codes(head, lines: Sequence, *, ctx: RuleContext) -> list[Finding]:
+    findings: list[Finding] = []
+    findings += _member(getattr(head, "mode", None), Mode.values, "UNKNOWN_TRADE_MODE", "tradeMode")
+    findings += _member(
+        getattr(head, "customs_code", None), ctx.customs_offices, "UNKNOWN_CUSTOMS_OFFICE", "customsCode"
+    )
+    findings += _member(
+        getattr(head, "port_code", None), ctx.customs_offices, "UNKNOWN_CUSTOMS_OFFICE", "portCode"
+    )
+    findings += _member(
+        getattr(head, "traf_mode", None), ctx.transport_modes, "UNKNOWN_TRANSPORT_MODE", "trafMode"
+    )
+    findings += _member(getattr(head, "country", None), ctx.countries, "UNKNOWN_COUNTRY", "country")
+    findings += _member(getattr(head, "currency", None), ctx.currencies, "UNKNOWN_CURRENCY", "currency")
+    findings += _member(
+        getattr(head, "wrap_type", None), ctx.packing_types, "UNKNOWN_PACKING_TYPE", "wrapType"
+    )
+    for index, line in enumerate(lines):
+        findings += check_line_codes(line, index, ctx=ctx)
+    return findings

@@ -1,0 +1,346 @@
+"""XSD-level checks of single values: required, lengths, N19,5 decimals, integers, dates, lines 1..n (≤ 100).
+
+The limits are those of the CEB 202205 export schema (domain notes §2.7) for the fields a declaration holds.
+An element the renderer fills by itself when empty (ebpCode 无, ebpName of the 9810 warehouse, itemName from
+gname, barCode 无, ownerCode from the exporter, POD from country, goodsInfo from the goods names) is optional
+here. Values may be of any type (unsaved form or spreadsheet objects): the helpers below never raise.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from declarations.choices import Channel, Mode
+
+from .finding import Finding
+
+MAX_LINES = 100
+NO_OWNER_CODE = "NO"  # producer not registered with customs
+
+# Characters XML 1.0 cannot carry; lxml refuses them when rendering.
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+# --- reading values of any type without raising ---
+
+
+def text_value(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return str(value)
+
+
+def decimal_value(value) -> Decimal | None:
+    """A finite Decimal, or None for anything empty, non-numeric, NaN or infinite."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, Decimal):
+        return value if value.is_finite() else None
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        value = repr(value)
+    if isinstance(value, str):
+        try:
+            number = Decimal(value.strip())
+        except (InvalidOperation, ValueError):
+            return None
+        return number if number.is_finite() else None
+    return None
+
+
+def digits(value: Decimal) -> tuple[int, int]:
+    """(integer digits, fraction digits) of a finite Decimal, trailing fraction zeros ignored.
+
+    Works on the digit tuple, not normalize(), which would round to the context precision.
+    """
+    _sign, digit_tuple, exponent = value.as_tuple()
+    if not any(digit_tuple):
+        return 0, 0
+    significant = len(digit_tuple)
+    while exponent < 0 and digit_tuple[significant - 1] == 0:
+        significant -= 1
+        exponent += 1
+    return max(0, significant + exponent), max(0, -exponent)
+
+
+def fits(value: Decimal, integer: int = 14, fraction: int = 5) -> bool:
+    int_digits, frac_digits = digits(value)
+    return int_digits <= integer and frac_digits <= fraction
+
+
+def amount(value) -> Decimal | None:
+    """The value as a non-negative N19,5 Decimal, else None (fields.py reports why)."""
+    number = decimal_value(value)
+    if number is None or number < 0 or not fits(number):
+        return None
+    return number
+
+
+def int_value(value) -> int | None:
+    """An integer of at most 18 digits, else None (larger ones are reported as DECIMAL_PRECISION)."""
+    if isinstance(value, bool):
+        return None
+    number = decimal_value(value)
+    if number is None:
+        return None
+    int_digits, frac_digits = digits(number)
+    if frac_digits or int_digits > 18:
+        return None
+    return int(number)
+
+
+def related(obj, name: str):
+    """A foreign-key object, or None when unset (unsaved instances raise on a missing required relation)."""
+    try:
+        return getattr(obj, name)
+    except Exception:  # RelatedObjectDoesNotExist, or an unsaved id that does not resolve
+        return None
+
+
+def channel_of(head) -> str:
+    """The explicitly chosen channel, "" when none (or not a known channel)."""
+    channel = getattr(head, "channel", "")
+    return channel if channel in Channel.values else ""
+
+
+def is_list(channel: str) -> bool:
+    return channel == Channel.LIST
+
+
+def line_ref(line, index: int) -> int:
+    """The gnum a line's findings carry: its own when valid, else its position (1-based)."""
+    gnum = int_value(getattr(line, "gnum", None))
+    return gnum if gnum is not None and 0 < gnum < 100_000 else index + 1
+
+
+# --- the field specifications, in CEB element order ---
+
+ALWAYS, LIST_ONLY, OPTIONAL = "always", "list", "optional"
+
+
+@dataclass(frozen=True)
+class Text:
+    ceb: str
+    attr: str
+    max: int
+    min: int = 0
+    required: str = ALWAYS
+
+
+@dataclass(frozen=True)
+class Number:
+    ceb: str
+    attr: str
+    required: str = ALWAYS
+    integer: int = 14  # N19,5
+    fraction: int = 5
+    positive: bool = False  # zero not allowed either
+
+
+@dataclass(frozen=True)
+class Date:
+    ceb: str
+    attr: str
+    required: str = ALWAYS
+
+
+HEAD_FIELDS: tuple[Text | Number | Date, ...] = (
+    Text("customsCode", "customs_code", 4, 4),
+    Text("portCode", "port_code", 4, 4),
+    Text("ebpCode", "ebp_code", 18, required=OPTIONAL),
+    Text("ebpName", "ebp_name", 100),  # 9810: the warehouse's name is sent instead, see check_head
+    Text("orderNo", "order_no", 60),
+    Text("logisticsCode", "logistics_code", 18, required=LIST_ONLY),
+    Text("logisticsName", "logistics_name", 100, required=LIST_ONLY),
+    Text("logisticsNo", "logistics_no", 32, required=LIST_ONLY),
+    Text("copNo", "cop_no", 30),
+    Text("ownerCode", "owner_code", 18, required=OPTIONAL),
+    Text("ownerName", "owner_name", 100, required=OPTIONAL),
+    Date("ieDate", "ie_date", required=LIST_ONLY),
+    Text("trafMode", "traf_mode", 1, 1),
+    Text("trafName", "traf_name", 100, required=OPTIONAL),
+    Text("voyageNo", "voyage_no", 32, required=OPTIONAL),
+    Text("billNo", "bill_no", 37, required=OPTIONAL),
+    Text("totalPackageNo", "total_package_no", 37, required=OPTIONAL),
+    Text("loctNo", "loct_no", 10, required=OPTIONAL),
+    Text("licenseNo", "license_no", 19, required=OPTIONAL),
+    Text("country", "country", 3, 3),
+    Text("POD", "pod", 4, 3, required=OPTIONAL),
+    Text("currency", "currency", 3, 3),
+    Number("freight", "freight"),
+    Number("insuredFee", "insured_fee"),
+    Text("wrapType", "wrap_type", 1, 1),
+    Number("packNo", "pack_no", integer=9, fraction=0, positive=True),
+    Number("grossWeight", "gross_weight", positive=True),
+    Number("netWeight", "net_weight", positive=True),
+    Text("goodsInfo", "goods_info", 200, required=OPTIONAL),
+    Text("note", "note", 1000, required=OPTIONAL),
+)
+
+ITEM_NO_MAX_LIST = 20  # InventoryList.itemNo C..20
+ITEM_NO_MAX_ORDER = 30  # OrderList.itemNo C..30
+
+LINE_FIELDS: tuple[Text | Number, ...] = (
+    Number("gnum", "gnum", integer=5, fraction=0, positive=True),
+    Text("itemNo", "item_no", ITEM_NO_MAX_ORDER),  # 20 in the list channel, see check_line
+    Text("itemName", "item_name", 250, required=OPTIONAL),
+    Text("gcode", "gcode", 10),  # format (10 or 6 digits) in codes.py
+    Text("gname", "gname", 250),
+    Text("gmodel", "gmodel", 250),
+    Text("barCode", "bar_code", 50, required=OPTIONAL),
+    Text("country", "country", 3, 3),
+    Text("currency", "currency", 3, 3),
+    Number("qty", "qty", positive=True),
+    Text("unit", "unit", 3, 3),
+    Number("qty1", "qty1", positive=True),
+    Text("unit1", "unit1", 3, 3),
+    Number("qty2", "qty2", required=OPTIONAL, positive=True),
+    Text("unit2", "unit2", 3, required=OPTIONAL),
+    Number("price", "price"),
+    Number("totalPrice", "total_price"),
+    Text("note", "note", 1000, required=OPTIONAL),
+)
+
+
+def _needed(required: str, channel: str) -> bool:
+    return required == ALWAYS or (required == LIST_ONLY and is_list(channel))
+
+
+def check_text(
+    spec: Text, value, *, channel: str, gnum: int | None = None, max_len: int | None = None
+) -> list[Finding]:
+    text = text_value(value)
+    if not text.strip():
+        return [Finding.of("REQUIRED", spec.ceb, gnum)] if _needed(spec.required, channel) else []
+    if _XML_FORBIDDEN.search(text):
+        return [Finding.of("INVALID_CHARACTERS", spec.ceb, gnum)]
+    length, top = len(text), max_len or spec.max
+    if spec.min and not spec.min <= length <= top:
+        expected = str(top) if spec.min == top else f"{spec.min}–{top}"
+        return [Finding.of("WRONG_LENGTH", spec.ceb, gnum, expected=expected, length=length)]
+    if length > top:
+        return [Finding.of("TOO_LONG", spec.ceb, gnum, length=length, max=top)]
+    return []
+
+
+def check_number(spec: Number, value, *, channel: str, gnum: int | None = None) -> list[Finding]:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return [Finding.of("REQUIRED", spec.ceb, gnum)] if _needed(spec.required, channel) else []
+    number = decimal_value(value)
+    if number is None:
+        return [Finding.of("INVALID_NUMBER", spec.ceb, gnum)]
+    if not fits(number, spec.integer, spec.fraction):
+        return [Finding.of("DECIMAL_PRECISION", spec.ceb, gnum, integer=spec.integer, fraction=spec.fraction)]
+    if number < 0:
+        return [Finding.of("NEGATIVE_NUMBER", spec.ceb, gnum)]
+    if spec.positive and number == 0:
+        return [Finding.of("NOT_POSITIVE", spec.ceb, gnum)]
+    return []
+
+
+def check_date(spec: Date, value, *, channel: str) -> list[Finding]:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return [Finding.of("REQUIRED", spec.ceb)] if _needed(spec.required, channel) else []
+    if isinstance(value, datetime.date):
+        return []
+    if isinstance(value, str):
+        try:
+            datetime.date.fromisoformat(value.strip())
+            return []
+        except ValueError:
+            pass
+    return [Finding.of("INVALID_DATE", spec.ceb)]
+
+
+def date_value(value) -> datetime.date | None:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def check_head(head, *, channel: str) -> list[Finding]:
+    findings: list[Finding] = []
+    mode = text_value(getattr(head, "mode", None))
+    if not mode.strip():
+        findings.append(Finding.of("REQUIRED", "tradeMode"))
+    if related(head, "enterprise") is None:
+        findings.append(Finding.of("REQUIRED", "ebcCode"))
+    if related(head, "agent") is None:
+        findings.append(Finding.of("REQUIRED", "agentCode"))
+    for spec in HEAD_FIELDS:
+        value = getattr(head, spec.attr, None)
+        if spec.ceb == "ebpName" and mode == Mode.WAREHOUSE:
+            continue  # the warehouse's name is sent; WAREHOUSE_REQUIRED covers its absence
+        if isinstance(spec, Text):
+            findings += check_text(spec, value, channel=channel)
+        elif isinstance(spec, Number):
+            findings += check_number(spec, value, channel=channel)
+        else:
+            findings += check_date(spec, value, channel=channel)
+    owner_code = text_value(getattr(head, "owner_code", None)).strip()
+    owner_name = text_value(getattr(head, "owner_name", None)).strip()
+    if owner_code and owner_code != NO_OWNER_CODE and not owner_name:
+        findings.append(Finding.of("REQUIRED", "ownerName"))
+    return findings
+
+
+def check_line(line, index: int, *, channel: str) -> list[Finding]:
+    gnum = line_ref(line, index)
+    findings: list[Finding] = []
+    for spec in LINE_FIELDS:
+        value = getattr(line, spec.attr, None)
+        if isinstance(spec, Number):
+            findings += check_number(spec, value, channel=channel, gnum=gnum)
+        elif spec.ceb == "itemNo":
+            top = ITEM_NO_MAX_LIST if is_list(channel) else ITEM_NO_MAX_ORDER
+            findings += check_text(spec, value, channel=channel, gnum=gnum, max_len=top)
+        else:
+            findings += check_text(spec, value, channel=channel, gnum=gnum)
+    # The second legal quantity and its unit go together.
+    has_qty2 = getattr(line, "qty2", None) not in (None, "")
+    has_unit2 = bool(text_value(getattr(line, "unit2", None)).strip())
+    if has_qty2 and not has_unit2:
+        findings.append(Finding.of("REQUIRED", "unit2", gnum))
+    elif has_unit2 and not has_qty2:
+        findings.append(Finding.of("REQUIRED", "qty2", gnum))
+    return findings
+
+
+def check_lines(lines: Sequence) -> list[Finding]:
+    """Line count and the gnum sequence 1..n (OrderList '从1开始的递增序号', InventoryList '连续序号')."""
+    if not lines:
+        return [Finding.of("NO_LINES", "lines")]
+    findings: list[Finding] = []
+    if len(lines) > MAX_LINES:
+        findings.append(Finding.of("TOO_MANY_LINES", "lines", max=MAX_LINES, count=len(lines)))
+    numbers = sorted(n for n in (int_value(getattr(line, "gnum", None)) for line in lines) if n is not None)
+    if len(numbers) == len(lines):  # a missing or invalid gnum is already REQUIRED / INVALID_NUMBER
+        for expected, number in enumerate(numbers, start=1):
+            if number != expected:
+                gnum = number if 0 < number < 100_000 else None
+                findings.append(Finding.of("GNUM_SEQUENCE", "gnum", gnum, expected=expected))
+                break
+    return findings
+
+
+def check_fields(head, lines: Sequence, *, channel: str) -> list[Finding]:
+    """XSD-level findings; ``channel`` is the effective one (explicit, else recommended)."""
+    findings = check_head(head, channel=channel)
+    for index, line in enumerate(lines):
+        findings += check_line(line, index, channel=channel)
+    findings += check_lines(lines)
+    return findings
