@@ -225,7 +225,8 @@ class DeclarationLineFactory(DjangoModelFactory):
         model = m.DeclarationLine
 
     declaration = factory.SubFactory(DeclarationFactory)
-    gnum = factory.Sequence(lambda n: n + 1)
+    # Consecutive per declaration, as the rules demand.
+    gnum = factory.LazyAttribute(lambda o: o.declaration.lines.count() + 1 if o.declaration.pk else 1)
     item_no = factory.Sequence(lambda n: f"SKU-{n:04d}")
     item_name = "不锈钢保温杯"
     gcode = "9617001100"

@@ -7,6 +7,7 @@ from django.db import connection
 from declarations.choices import DeclarationStatus
 from declarations.models import Declaration, RenderedMessage
 from declarations.services.codes import code_tables_load
+from declarations.services.declarations import declaration_check
 from declarations.services.receipts import receipts_ingest
 from declarations.services.simulation import customs_simulate
 from declarations.services.submission import declaration_submit
@@ -21,7 +22,10 @@ def _ready_declaration():
     enterprise = f.EnterpriseFactory()
     f.RegistrationFactory(enterprise=enterprise, customs_office_id="5141")
     line = f.DeclarationLineFactory(declaration__enterprise=enterprise, declaration__agent=enterprise)
-    return line.declaration
+    declaration = line.declaration
+    findings, _advice = declaration_check(declaration=declaration)
+    assert [f.code for f in findings if f.is_error] == []
+    return declaration
 
 
 def test_submit_is_rendered_by_the_worker_and_released_by_receipts(celery_worker_process):
