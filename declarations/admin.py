@@ -1,26 +1,220 @@
-"""Django admin: review of registrations and filings, declarations read-mostly, code tables editable."""
+"""Django admin: review queues for registrations and filings, declarations read-mostly with service actions,
+the unmatched-receipts queue, code tables and exchange rates editable with CSV/XLSX import and export.
 
-from django.contrib import admin
+Every state change goes through declarations/services; the admin only collects input and reports results.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template import engines
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from import_export import fields as ie_fields
+from import_export import resources
 from import_export.admin import ImportExportModelAdmin
+from import_export.formats.base_formats import CSV, XLSX
+from import_export.widgets import ForeignKeyWidget
 from simple_history.admin import SimpleHistoryAdmin
 
 from declarations import models as m
+from declarations.choices import ReceiptState
+from declarations.services import filings as filing_services
+from declarations.services.declarations import declaration_validate
+from declarations.services.receipt_admin import receipt_attach
+from declarations.services.submission import declaration_render, message_write_outbox
+
+# --- intermediate action pages ----------------------------------------------------------------------------------
+
+# Rendered from a string so the admin needs no template files of its own; extends the stock admin layout.
+_ACTION_FORM = engines["django"].from_string(
+    """{% extends "admin/base_site.html" %}{% load i18n %}
+{% block content %}
+<form method="post">{% csrf_token %}
+  <p>{{ intro }}</p>
+  <ul>{% for obj in queryset %}<li>{{ obj }}</li>{% endfor %}</ul>
+  {{ form.as_p }}
+  {% for obj in queryset %}<input type="hidden" name="_selected_action" value="{{ obj.pk }}">{% endfor %}
+  <input type="hidden" name="action" value="{{ action }}">
+  <input type="hidden" name="apply" value="1">
+  <input type="submit" value="{{ submit_label }}">
+  <a href="{{ cancel_url }}" class="button cancel-link">{% translate "Cancel" %}</a>
+</form>
+{% endblock %}"""
+)
 
 
-class DeclarationLineInline(admin.TabularInline):
-    model = m.DeclarationLine
+def _render_action_form(modeladmin, request, queryset, *, action, form, title, intro, submit_label):
+    opts = modeladmin.model._meta
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": title,
+        "intro": intro,
+        "queryset": queryset,
+        "form": form,
+        "action": action,
+        "submit_label": submit_label,
+        "opts": opts,
+        "cancel_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
+    }
+    return HttpResponse(_ACTION_FORM.render(context, request))
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the rejection"),
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        max_length=2000,
+        help_text=_("Sent to the enterprise with the rejection."),
+    )
+
+
+# --- review queues ----------------------------------------------------------------------------------------------
+
+
+class ReviewAdmin(SimpleHistoryAdmin):
+    """Approve / reject through the filings service; the review fields are never edited by hand."""
+
+    actions = ["approve_selected", "reject_selected"]
+    readonly_fields = ["status", "reason", "submitted_at", "reviewed_at", "reviewed_by"]
+    review_service = None  # set by subclasses: the service function and the name of its object argument
+    review_argument = ""
+
+    def _review(self, request, queryset, *, approve: bool, reason: str = "") -> None:
+        done = 0
+        for obj in queryset:
+            try:
+                type(self).review_service(
+                    **{self.review_argument: obj}, approve=approve, reason=reason, reviewer=request.user
+                )
+            except ValidationError as exc:
+                self.message_user(request, f"{obj}: {' '.join(exc.messages)}", messages.ERROR)
+                continue
+            done += 1
+        if done:
+            text = gettext("%(count)d approved.") if approve else gettext("%(count)d rejected.")
+            self.message_user(request, text % {"count": done}, messages.SUCCESS)
+
+    @admin.action(description=_("Approve the selected items"), permissions=["change"])
+    def approve_selected(self, request, queryset):
+        self._review(request, queryset, approve=True)
+
+    @admin.action(description=_("Reject the selected items (asks for a reason)"), permissions=["change"])
+    def reject_selected(self, request, queryset):
+        form = ReasonForm(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            self._review(request, queryset, approve=False, reason=form.cleaned_data["reason"])
+            return None
+        return _render_action_form(
+            self,
+            request,
+            queryset,
+            action="reject_selected",
+            form=form,
+            title=gettext("Reject"),
+            intro=gettext("The following items will be rejected and their enterprises notified:"),
+            submit_label=gettext("Reject"),
+        )
+
+
+class RegistrationAttachmentInline(admin.TabularInline):
+    model = m.RegistrationAttachment
     extra = 0
 
 
-class StatusEventInline(admin.TabularInline):
-    model = m.StatusEvent
+@admin.register(m.Registration)
+class RegistrationAdmin(ReviewAdmin):
+    list_display = [
+        "enterprise",
+        "customs_office",
+        "enterprise_type",
+        "status",
+        "submitted_at",
+        "reviewed_at",
+    ]
+    list_filter = ["status", "customs_office", "enterprise_type", "submitted_at"]
+    search_fields = ["enterprise__name", "enterprise__uscc"]
+    inlines = [RegistrationAttachmentInline]
+    review_service = filing_services.registration_review
+    review_argument = "registration"
+
+
+class WarehouseDocumentInline(admin.TabularInline):
+    model = m.WarehouseDocument
+    extra = 0
+
+
+@admin.register(m.WarehouseFiling)
+class WarehouseFilingAdmin(ReviewAdmin):
+    list_display = ["warehouse", "enterprise", "status", "submitted_at", "reviewed_at"]
+    list_filter = ["status", "warehouse__country", "warehouse__ownership", "submitted_at"]
+    search_fields = ["warehouse__name", "warehouse__enterprise__name"]
+    inlines = [WarehouseDocumentInline]
+    review_service = filing_services.warehouse_filing_review
+    review_argument = "filing"
+
+    @admin.display(description=_("enterprise"))
+    def enterprise(self, obj):
+        return obj.warehouse.enterprise
+
+
+# --- declarations ------------------------------------------------------------------------------------------------
+
+
+class ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
-    readonly_fields = ["created_at", "from_status", "to_status", "source", "actor", "return_status", "note"]
-    fields = readonly_fields
+    show_change_link = False
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class DeclarationLineInline(ReadOnlyInline):
+    model = m.DeclarationLine
+    fields = [
+        "gnum",
+        "item_no",
+        "gcode",
+        "gname",
+        "gmodel",
+        "qty",
+        "unit",
+        "price",
+        "total_price",
+        "currency",
+    ]
+    readonly_fields = fields
+
+
+class StatusEventInline(ReadOnlyInline):
+    model = m.StatusEvent
+    fields = ["created_at", "from_status", "to_status", "source", "actor", "return_status", "note"]
+    readonly_fields = fields
+
+
+class RenderedMessageInline(ReadOnlyInline):
+    model = m.RenderedMessage
+    fields = ["message_type", "version", "guid", "signed", "written_at", "download"]
+    readonly_fields = fields
+
+    @admin.display(description=_("XML"))
+    def download(self, obj):
+        url = reverse("admin:declarations_renderedmessage_download", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.file_name)
+
+
+class ReceiptInline(ReadOnlyInline):
+    model = m.Receipt
+    fields = ["received_at", "receipt_type", "return_status", "return_info", "state"]
+    readonly_fields = fields
 
 
 @admin.register(m.Declaration)
@@ -38,8 +232,197 @@ class DeclarationAdmin(SimpleHistoryAdmin):
     ]
     list_filter = ["mode", "channel", "status", "customs_code", "ie_date"]
     search_fields = ["order_no", "logistics_no", "cop_no", "enterprise__name", "enterprise__uscc"]
-    inlines = [DeclarationLineInline, StatusEventInline]
+    inlines = [DeclarationLineInline, RenderedMessageInline, ReceiptInline, StatusEventInline]
     raw_id_fields = ["enterprise", "agent", "warehouse", "site_operator", "created_by"]
+    # State belongs to the services; the admin can only look and run the actions below.
+    readonly_fields = [
+        "status",
+        "version",
+        "findings",
+        "recommended_channel",
+        "channel_reason",
+        "pre_no",
+        "invt_no",
+        "last_return_status",
+        "last_return_info",
+        "submitted_at",
+        "created_by",
+    ]
+    actions = ["revalidate", "rerender", "resend"]
+
+    @admin.action(description=_("Re-validate (rules engine)"), permissions=["change"])
+    def revalidate(self, request, queryset):
+        for declaration in queryset:
+            declaration_validate(declaration_id=declaration.pk)
+        self.message_user(
+            request, gettext("%(count)d re-validated.") % {"count": len(queryset)}, messages.SUCCESS
+        )
+
+    @admin.action(description=_("Re-render the current version"), permissions=["change"])
+    def rerender(self, request, queryset):
+        """Idempotent: stored messages are reused, only a submitted declaration without messages renders anew."""
+        count = 0
+        for declaration in queryset:
+            if declaration.version == 0:
+                self.message_user(
+                    request, gettext("%(obj)s was never submitted.") % {"obj": declaration}, messages.WARNING
+                )
+                continue
+            stored = declaration_render(declaration_id=declaration.pk, version=declaration.version)
+            if not stored:
+                self.message_user(
+                    request,
+                    gettext("%(obj)s: nothing to render in status “%(status)s”.")
+                    % {"obj": declaration, "status": declaration.get_status_display()},
+                    messages.WARNING,
+                )
+                continue
+            count += 1
+        if count:
+            self.message_user(request, gettext("%(count)d rendered.") % {"count": count}, messages.SUCCESS)
+
+    @admin.action(description=_("Re-send the current messages to the outbox"), permissions=["change"])
+    def resend(self, request, queryset):
+        """Idempotent: writing the same bytes under the same name again changes nothing."""
+        count = 0
+        for declaration in queryset:
+            for message in declaration.messages.filter(version=declaration.version):
+                message_write_outbox(message=message)
+                count += 1
+        self.message_user(
+            request, gettext("%(count)d messages written.") % {"count": count}, messages.SUCCESS
+        )
+
+
+# --- messages and receipts --------------------------------------------------------------------------------------
+
+
+@admin.register(m.RenderedMessage)
+class RenderedMessageAdmin(admin.ModelAdmin):
+    list_display = ["message_type", "version", "guid", "declaration", "created_at", "written_at"]
+    list_filter = ["message_type"]
+    search_fields = ["guid", "declaration__order_no", "declaration__cop_no"]
+    readonly_fields = [f.name for f in m.RenderedMessage._meta.fields if f.name != "content"] + ["xml"]
+    exclude = ["content"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("XML"))
+    def xml(self, obj):
+        url = reverse("admin:declarations_renderedmessage_download", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.file_name)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.download_view)
+        return [
+            path("<int:pk>/download/", view, name="declarations_renderedmessage_download"),
+            *super().get_urls(),
+        ]
+
+    def download_view(self, request, pk):
+        if not self.has_view_permission(request):
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        message = get_object_or_404(m.RenderedMessage, pk=pk)
+        response = HttpResponse(bytes(message.content), content_type="application/xml")
+        response["Content-Disposition"] = f'attachment; filename="{message.file_name}"'
+        return response
+
+
+class AttachForm(forms.Form):
+    declaration = forms.CharField(
+        label=_("Declaration"),
+        max_length=60,
+        help_text=_("The declaration's id, copNo or order / booking number."),
+    )
+
+    def clean_declaration(self):
+        value = self.cleaned_data["declaration"].strip()
+        from django.db.models import Q
+
+        query = Q(cop_no=value) | Q(order_no=value)
+        if value.isdigit():
+            query |= Q(pk=int(value))
+        matches = list(m.Declaration.objects.filter(query)[:2])
+        if not matches:
+            raise forms.ValidationError(_("No declaration matches."))
+        if len(matches) > 1:
+            raise forms.ValidationError(_("More than one declaration matches; enter its id."))
+        return matches[0]
+
+
+@admin.register(m.Receipt)
+class ReceiptAdmin(admin.ModelAdmin):
+    """The unmatched queue is the ``state = unmatched`` filter; attach a receipt to apply it."""
+
+    list_display = ["receipt_type", "return_status", "state", "declaration", "file_name", "received_at"]
+    list_filter = ["state", "receipt_type"]
+    search_fields = ["file_name", "guid", "return_info"]
+    exclude = ["raw"]
+    readonly_fields = [
+        "receipt_type",
+        "state",
+        "declaration",
+        "file_name",
+        "sha256",
+        "guid",
+        "business_keys",
+        "return_status",
+        "return_time",
+        "return_info",
+        "error",
+        "received_at",
+        "raw_xml",
+    ]
+    actions = ["attach_to_declaration"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("business keys"))
+    def business_keys(self, obj):
+        return format_html_join("", "<div>{}: {}</div>", sorted((obj.keys or {}).items()))
+
+    @admin.display(description=_("raw XML"))
+    def raw_xml(self, obj):
+        return format_html("<pre>{}</pre>", bytes(obj.raw or b"").decode("utf-8", errors="replace"))
+
+    @admin.action(description=_("Attach to a declaration and apply"), permissions=["change"])
+    def attach_to_declaration(self, request, queryset):
+        queryset = queryset.filter(state=ReceiptState.UNMATCHED)
+        if not queryset:
+            self.message_user(request, gettext("Only unmatched receipts can be attached."), messages.ERROR)
+            return None
+        form = AttachForm(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            for receipt in queryset:
+                try:
+                    receipt_attach(
+                        receipt=receipt, declaration=form.cleaned_data["declaration"], actor=request.user
+                    )
+                except ValidationError as exc:
+                    self.message_user(request, f"{receipt}: {' '.join(exc.messages)}", messages.ERROR)
+                    continue
+                self.message_user(request, gettext("%(obj)s attached.") % {"obj": receipt}, messages.SUCCESS)
+            return None
+        return _render_action_form(
+            self,
+            request,
+            queryset,
+            action="attach_to_declaration",
+            form=form,
+            title=gettext("Attach receipts"),
+            intro=gettext("The following unmatched receipts will be attached and applied:"),
+            submit_label=gettext("Attach"),
+        )
+
+
+# --- enterprises and warehouses -------------------------------------------------------------------------------
 
 
 @admin.register(m.Enterprise)
@@ -47,38 +430,6 @@ class EnterpriseAdmin(SimpleHistoryAdmin):
     list_display = ["name", "uscc", "customs_code", "is_exporter", "is_broker", "is_platform", "is_logistics"]
     search_fields = ["name", "uscc", "customs_code"]
     list_filter = ["is_exporter", "is_broker", "is_platform", "is_logistics"]
-
-
-class RegistrationAttachmentInline(admin.TabularInline):
-    model = m.RegistrationAttachment
-    extra = 0
-
-
-@admin.register(m.Registration)
-class RegistrationAdmin(SimpleHistoryAdmin):
-    list_display = [
-        "enterprise",
-        "customs_office",
-        "enterprise_type",
-        "status",
-        "submitted_at",
-        "reviewed_at",
-    ]
-    list_filter = ["status", "enterprise_type", "customs_office", "submitted_at"]
-    search_fields = ["enterprise__name", "enterprise__uscc"]
-    inlines = [RegistrationAttachmentInline]
-
-
-class WarehouseDocumentInline(admin.TabularInline):
-    model = m.WarehouseDocument
-    extra = 0
-
-
-@admin.register(m.WarehouseFiling)
-class WarehouseFilingAdmin(SimpleHistoryAdmin):
-    list_display = ["warehouse", "status", "submitted_at", "reviewed_at"]
-    list_filter = ["status", "submitted_at"]
-    inlines = [WarehouseDocumentInline]
 
 
 @admin.register(m.OverseasWarehouse)
@@ -97,24 +448,34 @@ class DelegationAdmin(admin.ModelAdmin):
     list_display = ["exporter", "broker", "active", "valid_until"]
 
 
-@admin.register(m.RenderedMessage)
-class RenderedMessageAdmin(admin.ModelAdmin):
-    list_display = ["message_type", "version", "guid", "declaration", "created_at", "written_at"]
-    list_filter = ["message_type"]
-    readonly_fields = [f.name for f in m.RenderedMessage._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
+# --- code tables and exchange rates (CSV / XLSX import and export) ---------------------------------------------
 
 
-@admin.register(m.Receipt)
-class ReceiptAdmin(admin.ModelAdmin):
-    list_display = ["receipt_type", "return_status", "state", "declaration", "file_name", "received_at"]
-    list_filter = ["state", "receipt_type"]
+def code_resource(model, *, import_id_fields=("code",)):
+    meta = type("Meta", (), {"model": model, "import_id_fields": import_id_fields, "skip_unchanged": True})
+    return type(f"{model.__name__}Resource", (resources.ModelResource,), {"Meta": meta})
+
+
+class ExchangeRateResource(resources.ModelResource):
+    # The currency is imported by its customs code, one rate per currency and month.
+    currency = ie_fields.Field(
+        attribute="currency", column_name="currency", widget=ForeignKeyWidget(m.Currency, field="code")
+    )
+
+    class Meta:
+        model = m.ExchangeRate
+        fields = ("currency", "month", "rate")
+        import_id_fields = ("currency", "month")
+        skip_unchanged = True
+
+
+class CodeTableAdmin(ImportExportModelAdmin):
+    formats = [CSV, XLSX]
 
 
 @admin.register(m.CustomsOffice)
-class CustomsOfficeAdmin(ImportExportModelAdmin):
+class CustomsOfficeAdmin(CodeTableAdmin):
+    resource_classes = [code_resource(m.CustomsOffice)]
     list_display = ["code", "name_zh", "parent_code", "province", "pilot_zone"]
     list_filter = ["pilot_zone", "province"]
     list_editable = ["pilot_zone"]
@@ -122,17 +483,34 @@ class CustomsOfficeAdmin(ImportExportModelAdmin):
 
 
 @admin.register(m.ExchangeRate)
-class ExchangeRateAdmin(ImportExportModelAdmin):
+class ExchangeRateAdmin(CodeTableAdmin):
+    resource_classes = [ExchangeRateResource]
     list_display = ["currency", "month", "rate"]
     list_filter = ["month", "currency"]
 
 
-for model in (m.Country, m.Currency, m.Unit, m.TransportMode, m.PackingType, m.HSCode):
+@admin.register(m.PackingType)
+class PackingTypeAdmin(CodeTableAdmin):
+    resource_classes = [code_resource(m.PackingType, import_id_fields=("kind", "code"))]
+    list_display = ["kind", "code", "name_zh", "ceb_code"]
+    list_filter = ["kind"]
+    search_fields = ["code", "name_zh"]
+
+
+for model in (m.Country, m.Currency, m.Unit, m.TransportMode, m.HSCode):
     admin.site.register(
         model,
         type(
             f"{model.__name__}Admin",
-            (ImportExportModelAdmin,),
-            {"search_fields": ["code", "name_zh"] if hasattr(model, "name_zh") else ["code", "description"]},
+            (CodeTableAdmin,),
+            {
+                "resource_classes": [code_resource(model)],
+                "list_display": ["code", "name_zh"]
+                if hasattr(model, "name_zh")
+                else ["code", "description", "level"],
+                "search_fields": ["code", "name_zh"]
+                if hasattr(model, "name_zh")
+                else ["code", "description"],
+            },
         ),
     )

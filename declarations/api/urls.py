@@ -1,3 +1,30 @@
-"""REST API routes (DRF)."""
+"""REST API routes (DRF), the OpenAPI schema and Swagger UI."""
 
-urlpatterns: list = []
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from declarations.api import views
+
+router = DefaultRouter()
+router.register("enterprises", views.EnterpriseViewSet, basename="api-enterprise")
+router.register("warehouses", views.WarehouseViewSet, basename="api-warehouse")
+router.register("filings", views.WarehouseFilingViewSet, basename="api-filing")
+router.register("declarations", views.DeclarationViewSet, basename="api-declaration")
+router.register("messages", views.MessageViewSet, basename="api-message")
+router.register("receipts", views.ReceiptViewSet, basename="api-receipt")
+router.register("codes/customs-offices", views.CustomsOfficeViewSet, basename="api-customs-office")
+router.register("codes/countries", views.CountryViewSet, basename="api-country")
+router.register("codes/currencies", views.CurrencyViewSet, basename="api-currency")
+router.register("codes/units", views.UnitViewSet, basename="api-unit")
+router.register("codes/transport-modes", views.TransportModeViewSet, basename="api-transport-mode")
+router.register("codes/packing-types", views.PackingTypeViewSet, basename="api-packing-type")
+router.register("codes/hs", views.HSCodeViewSet, basename="api-hs-code")
+router.register("codes/exchange-rates", views.ExchangeRateViewSet, basename="api-exchange-rate")
+
+urlpatterns = [
+    path("token/", views.TokenObtainView.as_view(), name="api-token"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include(router.urls)),
+]

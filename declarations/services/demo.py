@@ -25,6 +25,7 @@ from declarations.models import (
     WarehouseFiling,
 )
 from declarations.services.codes import code_tables_load
+from declarations.services.staff import reviewer_group_ensure
 
 DEMO_PASSWORD = "demo-Portal-2026"
 DEMO_OFFICE = "5141"  # 广州机场 (Guangzhou), a comprehensive pilot zone
@@ -334,11 +335,14 @@ def demo_load() -> list[DemoLogin]:
     )
 
     _user("admin", superuser=True)
+    reviewer = _user("reviewer", staff=True)
+    reviewer.groups.add(reviewer_group_ensure())
     _user("exporter_a", enterprise=exporter_a)
     _user("exporter_b", enterprise=exporter_b)
     _user("broker_c", enterprise=broker_c)
     return [
         DemoLogin("admin", DEMO_PASSWORD, "superuser: Django admin and every enterprise"),
+        DemoLogin("reviewer", DEMO_PASSWORD, "staff reviewer: registrations and filings in Django admin"),
         DemoLogin("exporter_a", DEMO_PASSWORD, f"exporter A: {exporter_a.name}"),
         DemoLogin("exporter_b", DEMO_PASSWORD, f"exporter B: {exporter_b.name}"),
         DemoLogin("broker_c", DEMO_PASSWORD, f"broker C: {broker_c.name} (delegated by A)"),

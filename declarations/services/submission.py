@@ -123,7 +123,7 @@ def message_write_outbox(*, message: RenderedMessage) -> None:
 
 def declaration_cancel(*, declaration: Declaration, reason: str, actor=None) -> RenderedMessage:
     """Request cancellation of a released list (CEB605 撤销申请单); customs answers with CEB606."""
-    from declarations.messages.ceb605 import render_cancel
+    from declarations.messages.render import render_one
 
     reason = (reason or "").strip()
     if not reason:
@@ -136,7 +136,9 @@ def declaration_cancel(*, declaration: Declaration, reason: str, actor=None) -> 
         if existing is None:
             locked.cancel_reason = reason[:1000]
             locked.save(update_fields=["cancel_reason"])
-            rendered = render_cancel(locked, reason=locked.cancel_reason, signer=get_signer())
+            rendered = render_one(
+                "CEB605", locked, invt_no=locked.invt_no, reason=locked.cancel_reason, signer=get_signer()
+            )
             existing = RenderedMessage.objects.create(
                 declaration=locked,
                 message_type=rendered.message_type,

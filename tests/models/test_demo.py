@@ -22,7 +22,7 @@ def _snapshot():
 def test_load_demo_creates_the_four_business_types_and_prints_logins(capsys):
     call_command("load_demo")
     out = capsys.readouterr().out
-    for username in ("admin", "exporter_a", "exporter_b", "broker_c"):
+    for username in ("admin", "reviewer", "exporter_a", "exporter_b", "broker_c"):
         assert username in out
     types = sorted((d.mode, d.channel) for d in Declaration.objects.all())
     assert types == [

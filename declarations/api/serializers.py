@@ -1,0 +1,270 @@
+"""API serializers. Declarations use the CEB element names (customsCode, grossWeight, ...) as keys, like the
+spreadsheet template and the findings, so one name points to one thing everywhere."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from declarations import models as m
+from declarations.models import CEB_HEAD_FIELDS, CEB_LINE_FIELDS
+
+
+class CebNamedModelSerializer(serializers.ModelSerializer):
+    """ModelSerializer whose model fields are exposed under their CEB element names (``ceb_names``)."""
+
+    ceb_names: dict[str, str] = {}
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for ceb, attr in self.ceb_names.items():
+            if ceb == attr or attr not in fields:
+                continue
+            field = fields.pop(attr)
+            field.source = attr
+            fields[ceb] = field
+        return fields
+
+
+class EnterpriseSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = m.Enterprise
+        fields = [
+            "id",
+            "name",
+            "name_en",
+            "uscc",
+            "customs_code",
+            "is_exporter",
+            "is_platform",
+            "is_logistics",
+            "is_broker",
+            "is_site_operator",
+            "home_office",
+        ]
+        read_only_fields = fields
+
+
+class WarehouseSerializer(serializers.ModelSerializer):
+    filing_status = serializers.SerializerMethodField()
+
+    class Meta:
+        model = m.OverseasWarehouse
+        fields = [
+            "id",
+            "enterprise",
+            "name",
+            "country",
+            "address",
+            "ownership",
+            "lease_start",
+            "lease_end",
+            "platform_name",
+            "area_m2",
+            "filing_status",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_filing_status(self, obj) -> str | None:
+        filing = obj.filings.order_by("-created_at", "-id").first()
+        return filing.status if filing else None
+
+
+class WarehouseDocumentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = m.WarehouseDocument
+        fields = ["id", "doc_type", "file", "uploaded_at"]
+        read_only_fields = fields
+
+
+class WarehouseFilingSerializer(serializers.ModelSerializer):
+    documents = WarehouseDocumentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = m.WarehouseFiling
+        fields = ["id", "warehouse", "status", "reason", "submitted_at", "reviewed_at", "documents"]
+        read_only_fields = fields
+
+
+class FindingSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    severity = serializers.CharField()
+    field = serializers.CharField(allow_blank=True)
+    gnum = serializers.IntegerField(allow_null=True)
+    message = serializers.CharField()
+    params = serializers.DictField()
+
+    def to_representation(self, instance):
+        from declarations.rules.finding import Finding
+
+        finding = instance if isinstance(instance, Finding) else Finding.from_dict(instance)
+        return {**finding.as_dict(), "message": finding.message}
+
+
+class DeclarationLineSerializer(CebNamedModelSerializer):
+    ceb_names = CEB_LINE_FIELDS
+
+    class Meta:
+        model = m.DeclarationLine
+        fields = [*CEB_LINE_FIELDS.values(), "licence", "inspection", "tax"]
+        read_only_fields = ["gnum"]  # lines are renumbered from 1 on every save
+
+
+class DeclarationSerializer(CebNamedModelSerializer):
+    """A declaration with its goods lines; writing replaces the lines as a whole."""
+
+    ceb_names = CEB_HEAD_FIELDS
+    lines = DeclarationLineSerializer(many=True, required=True, allow_empty=True)
+    findings = FindingSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = m.Declaration
+        fields = [
+            "id",
+            "mode",
+            "channel",
+            "recommended_channel",
+            "status",
+            "enterprise",
+            "agent",
+            "warehouse",
+            "site_operator",
+            *CEB_HEAD_FIELDS.values(),
+            "version",
+            "pre_no",
+            "invt_no",
+            "last_return_status",
+            "last_return_info",
+            "created_at",
+            "updated_at",
+            "submitted_at",
+            "findings",
+            "lines",
+        ]
+        read_only_fields = [
+            "recommended_channel",
+            "status",
+            "version",
+            "pre_no",
+            "invt_no",
+            "last_return_status",
+            "last_return_info",
+            "created_at",
+            "updated_at",
+            "submitted_at",
+        ]
+        # copNo is unique per agent: the service numbers an empty one, the view reports a clash.
+        validators: list = []
+        extra_kwargs = {
+            "agent": {"required": False, "allow_null": True},
+            "cop_no": {"required": False, "allow_blank": True},
+            # A draft may hold a wrong code and show a finding, but must fit the column.
+        }
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def get_fields(self):
+        fields = super().get_fields()
+        user = self.user or getattr(self.context.get("request"), "user", None)
+        if user is not None:
+            # Only the user's own enterprises (and delegating exporters) can be named; others do not exist.
+            from declarations import selectors
+
+            enterprises = selectors.enterprises_for_user(user=user)
+            fields["enterprise"].queryset = enterprises
+            fields["agent"].queryset = enterprises
+            fields["warehouse"].queryset = selectors.warehouses_for_user(user=user)
+        return fields
+
+    def validate(self, attrs):
+        enterprise = attrs.get("enterprise") or getattr(self.instance, "enterprise", None)
+        warehouse = attrs.get("warehouse", getattr(self.instance, "warehouse", None))
+        if warehouse is not None and enterprise is not None and warehouse.enterprise_id != enterprise.pk:
+            raise serializers.ValidationError(
+                {"warehouse": [_("The overseas warehouse belongs to another enterprise.")]}, code="invalid"
+            )
+        return attrs
+
+
+class CancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=1000)
+
+
+class ReviewSubmitSerializer(serializers.Serializer):
+    """Empty body: submitting a filing takes no input."""
+
+
+class ValidationResultSerializer(serializers.Serializer):
+    findings = FindingSerializer(many=True)
+    recommendedChannel = serializers.CharField(allow_blank=True)  # noqa: N815 (CEB-style key)
+    channelReason = serializers.CharField(allow_blank=True)  # noqa: N815
+
+
+class RenderedMessageSerializer(serializers.ModelSerializer):
+    file_name = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = m.RenderedMessage
+        fields = [
+            "id",
+            "declaration",
+            "message_type",
+            "version",
+            "guid",
+            "sha256",
+            "signed",
+            "file_name",
+            "written_at",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class ReceiptSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = m.Receipt
+        fields = [
+            "id",
+            "declaration",
+            "receipt_type",
+            "state",
+            "guid",
+            "keys",
+            "return_status",
+            "return_time",
+            "return_info",
+            "received_at",
+        ]
+        read_only_fields = fields
+
+
+def code_table_serializer(model):
+    """A read-only serializer of every concrete field of a code table."""
+    meta = type("Meta", (), {"model": model, "fields": "__all__", "read_only_fields": ()})
+    return type(f"{model.__name__}Serializer", (serializers.ModelSerializer,), {"Meta": meta})
+
+
+class ExchangeRateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = m.ExchangeRate
+        fields = ["id", "currency", "month", "rate"]
+        read_only_fields = fields
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
+class ErrorItemSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    field = serializers.CharField(allow_null=True)
+    gnum = serializers.IntegerField(allow_null=True)
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The one error shape of the API."""
+
+    errors = ErrorItemSerializer(many=True)

@@ -1,0 +1,639 @@
+"""Spreadsheet bulk upload: limit checks, the import job (dry run, then confirm), per-declaration atomicity.
+
+A declaration (its head row and all its goods rows) is stored whole or not at all; good declarations in the
+same file are stored. Re-uploading the same file updates the same drafts, matched by copNo per declaring
+agent. The rules run with one RuleContext per job, and good declarations are saved in bulk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import logging
+import os
+import re
+import shutil
+import tempfile
+import time
+import zipfile
+from collections import defaultdict
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.db import DatabaseError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from declarations.choices import EDITABLE_STATUSES, ImportState, Mode
+from declarations.models import (
+    Declaration,
+    DeclarationLine,
+    Delegation,
+    ImportJob,
+    Membership,
+    OverseasWarehouse,
+)
+from declarations.rules.finding import Finding
+from declarations.selectors import enterprises_for_user
+from declarations.spreadsheets.columns import GOODS_COLUMNS, HEAD_COLUMNS, SHEET_GOODS, SHEET_HEAD
+from declarations.spreadsheets.reader import Row, Workbook, find_sheet, read_workbook
+from declarations.spreadsheets.report import CellError, build_report
+
+logger = logging.getLogger(__name__)
+
+# Limits; override in settings (names below) when a deployment needs other values.
+DEFAULT_MAX_UNCOMPRESSED = 250 * 1024 * 1024
+DEFAULT_MAX_RATIO = 100  # a zip member this many times larger than its compressed size is a bomb
+DEFAULT_MAX_ROWS = 200_000
+STORE_CHUNK = 500
+PROGRESS_EVERY = 250
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]+\d+(?::[A-Z]+(\d+))?"')
+
+HEAD_KEYS = {c.key: c for c in HEAD_COLUMNS}
+GOODS_KEYS = {c.key: c for c in GOODS_COLUMNS}
+# Finding fields without a column of their own -> the column that holds the data.
+FIELD_TO_COLUMN = {"tradeMode": "mode", "agentCode": "ebcCode", "lines": "copNo", "goodsValue": "copNo"}
+HEAD_ATTRS = [c.attr for c in HEAD_COLUMNS if c.attr]
+STORED_FIELDS = [*HEAD_ATTRS, "enterprise", "agent", "warehouse", "findings", "recommended_channel",
+                 "channel_reason", "updated_at"]
+
+
+class ImportRejected(Exception):
+    """The file was refused before parsing; the message says why (in the user's language)."""
+
+
+def _limits() -> tuple[int, int, int, int]:
+    return (
+        int(settings.UPLOAD_MAX_BYTES),
+        int(getattr(settings, "IMPORT_MAX_UNCOMPRESSED_BYTES", DEFAULT_MAX_UNCOMPRESSED)),
+        int(getattr(settings, "IMPORT_MAX_COMPRESSION_RATIO", DEFAULT_MAX_RATIO)),
+        int(getattr(settings, "IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS)),
+    )
+
+
+def workbook_check_limits(fileobj, *, size: int) -> None:
+    """Size, real xlsx zip structure, uncompressed size (zip bomb) and declared row count; raises ImportRejected."""
+    max_bytes, max_uncompressed, max_ratio, max_rows = _limits()
+    if size > max_bytes:
+        raise ImportRejected(
+            _("The file is %(size)s MB; at most %(max)s MB are accepted.")
+            % {"size": round(size / 1048576, 1), "max": round(max_bytes / 1048576, 1)}
+        )
+    fileobj.seek(0)
+    if not zipfile.is_zipfile(fileobj):
+        raise ImportRejected(_("This is not an Excel workbook (.xlsx)."))
+    fileobj.seek(0)
+    try:
+        with zipfile.ZipFile(fileobj) as archive:
+            infos = archive.infolist()
+            names = {info.filename for info in infos}
+            if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+                raise ImportRejected(_("This is not an Excel workbook (.xlsx)."))
+            total = sum(info.file_size for info in infos)
+            if total > max_uncompressed:
+                raise ImportRejected(
+                    _("The workbook unpacks to %(size)s MB; at most %(max)s MB are accepted.")
+                    % {"size": round(total / 1048576), "max": round(max_uncompressed / 1048576)}
+                )
+            for info in infos:
+                if info.file_size > 1024 * 1024 and info.file_size > max_ratio * max(info.compress_size, 1):
+                    raise ImportRejected(_("The workbook is compressed suspiciously well (a zip bomb?)."))
+            rows = 0
+            for member in _data_sheet_members(archive, names):
+                with archive.open(member) as sheet:
+                    match = _DIMENSION.search(sheet.read(4096))
+                if match and match.group(1):
+                    rows += max(0, int(match.group(1)) - 1)  # the header row is not a record
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
+        raise ImportRejected(_("This is not an Excel workbook (.xlsx).")) from exc
+    if rows > max_rows:
+        raise ImportRejected(
+            _("The workbook has %(rows)s rows; at most %(max)s are accepted.") % {"rows": rows, "max": max_rows}
+        )
+    fileobj.seek(0)
+
+
+def _data_sheet_members(archive: zipfile.ZipFile, names: set[str]) -> list[str]:
+    """Zip members of the two data sheets (names from workbook.xml, targets from its relationships)."""
+    workbook = archive.read("xl/workbook.xml")[:1_000_000].decode("utf-8", "replace")
+    rels_name = "xl/_rels/workbook.xml.rels"
+    rels = archive.read(rels_name)[:1_000_000].decode("utf-8", "replace") if rels_name in names else ""
+    targets = {}
+    for tag in re.findall(r"<(?:\w+:)?Relationship\b[^>]*>", rels):
+        rel_id, target = re.search(r'\bId="([^"]+)"', tag), re.search(r'\bTarget="([^"]+)"', tag)
+        if rel_id and target:
+            path = target.group(1).lstrip("/")
+            targets[rel_id.group(1)] = path if path.startswith("xl/") else f"xl/{path}"
+    sheet_names = []
+    for tag in re.findall(r"<(?:\w+:)?sheet\b[^>]*>", workbook):
+        name, rel_id = re.search(r'\bname="([^"]*)"', tag), re.search(r'\br:id="([^"]+)"', tag)
+        if name and rel_id:
+            sheet_names.append((html.unescape(name.group(1)), rel_id.group(1)))
+    wanted = {find_sheet([n for n, _r in sheet_names], sheet) for sheet in (SHEET_HEAD, SHEET_GOODS)}
+    return [targets[r] for n, r in sheet_names if n in wanted and targets.get(r) in names]
+
+
+def _sha256(fileobj) -> str:
+    digest = hashlib.sha256()
+    fileobj.seek(0)
+    for chunk in iter(lambda: fileobj.read(1024 * 1024), b""):
+        digest.update(chunk)
+    fileobj.seek(0)
+    return digest.hexdigest()
+
+
+def _dispatch(job: ImportJob, language: str | None) -> None:
+    from declarations.tasks_imports import import_job_run_task
+
+    import_job_run_task.delay_on_commit(job.pk, language)
+
+
+@transaction.atomic
+def import_job_create(
+    *, user, uploaded_file, dry_run: bool = True, run_async: bool = True, language: str | None = None
+) -> ImportJob:
+    """Check the limits (nothing is stored when they fail), store the file and queue the job."""
+    size = uploaded_file.size if uploaded_file.size is not None else len(uploaded_file.read())
+    workbook_check_limits(uploaded_file, size=size)
+    name = os.path.basename(uploaded_file.name or "upload.xlsx")[:200]
+    job = ImportJob(user=user, file_name=name, sha256=_sha256(uploaded_file), dry_run=dry_run)
+    job.file.save(name, File(uploaded_file), save=False)
+    job.save()
+    if run_async:
+        _dispatch(job, language)
+    return job
+
+
+@transaction.atomic
+def import_job_confirm(*, user, job: ImportJob, run_async: bool = True, language: str | None = None) -> ImportJob:
+    """Run a finished dry run for real (same file, same job)."""
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if job.user_id != user.pk:
+        raise PermissionDenied
+    if job.state != ImportState.DRY_RUN_DONE:
+        raise ImportRejected(_("Only a finished dry run can be confirmed."))
+    if job.report:
+        job.report.delete(save=False)
+    job.dry_run = False
+    job.state = ImportState.PENDING
+    job.rows_done = 0
+    job.error_message = ""
+    job.save()
+    if run_async:
+        _dispatch(job, language)
+    return job
+
+
+# --- running a job ---
+
+
+@dataclass
+class _Candidate:
+    head: Row
+    declaration: Declaration
+    lines: list[DeclarationLine]
+    goods: list[Row]
+    is_new: bool
+    findings: list[Finding] = field(default_factory=list)
+    advice: object = None
+
+
+@dataclass
+class _Outcome:
+    errors: list[CellError] = field(default_factory=list)
+    statuses: dict[tuple[str, int], str] = field(default_factory=dict)
+    counts: dict = field(default_factory=lambda: {"create": 0, "update": 0, "reject": 0})
+
+
+def _checker():
+    """declaration_check from the rules engine; the XSD-level field checks while the engine is not installed."""
+    try:
+        from declarations.services.declarations import declaration_check
+    except ImportError:  # the rules engine is still being merged
+        from declarations.rules.fields import check_fields
+
+        def declaration_check(*, declaration, lines, ctx):
+            return check_fields(declaration, lines, channel=declaration.channel or ""), None
+
+    return declaration_check
+
+
+def _context():
+    from declarations.rules.context import RuleContext
+
+    return RuleContext.from_db()
+
+
+@contextmanager
+def _local_path(job: ImportJob):
+    try:
+        yield Path(job.file.path)
+    except NotImplementedError:  # remote storage: work on a temporary copy
+        with tempfile.NamedTemporaryFile(suffix=".xlsx") as tmp, job.file.open("rb") as src:
+            shutil.copyfileobj(src, tmp)
+            tmp.flush()
+            yield Path(tmp.name)
+
+
+def import_job_run(*, job_id: int, language: str | None = None) -> ImportJob:
+    """Process the job's workbook (idempotent: running it twice updates the same drafts)."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        job = ImportJob.objects.get(pk=job_id)
+        if job.state in (ImportState.DONE, ImportState.DRY_RUN_DONE):
+            return job
+        ImportJob.objects.filter(pk=job.pk).update(state=ImportState.RUNNING, started_at=timezone.now())
+        try:
+            _run(job)
+        except ImportRejected as exc:
+            _fail(job, str(exc))
+        except Exception as exc:
+            logger.exception("import job %s failed", job.pk)
+            _fail(job, _("The import failed unexpectedly: %(error)s") % {"error": exc.__class__.__name__})
+        job.refresh_from_db()
+        return job
+
+
+def _fail(job: ImportJob, message: str) -> None:
+    ImportJob.objects.filter(pk=job.pk).update(
+        state=ImportState.FAILED, error_message=message, finished_at=timezone.now()
+    )
+
+
+def _run(job: ImportJob) -> None:
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    *_unused, max_rows = _limits()
+    with _local_path(job) as path:
+        workbook = read_workbook(path)
+    rows = len(workbook.head.rows) + len(workbook.goods.rows)
+    if not workbook.head.present:
+        raise ImportRejected(
+            _("The workbook has no sheet “%(sheet)s”; please use the template.") % {"sheet": workbook.head.name}
+        )
+    if rows > max_rows:
+        raise ImportRejected(
+            _("The workbook has %(rows)s rows; at most %(max)s are accepted.") % {"rows": rows, "max": max_rows}
+        )
+    timings["read"] = round(time.perf_counter() - started, 3)
+    ImportJob.objects.filter(pk=job.pk).update(rows_total=rows)
+
+    mark = time.perf_counter()
+    importer = _Importer(job=job, workbook=workbook)
+    candidates = importer.check()
+    timings["check"] = round(time.perf_counter() - mark, 3)
+
+    mark = time.perf_counter()
+    if not job.dry_run:
+        importer.store(candidates)
+    else:
+        importer.mark_stored(candidates)
+    timings["store"] = round(time.perf_counter() - mark, 3)
+
+    mark = time.perf_counter()
+    outcome = importer.outcome
+    report_name = ""
+    if outcome.errors:
+        content = build_report(workbook, outcome.errors, outcome.statuses)
+        stem = Path(job.file_name).stem or "upload"
+        job.report.save(f"{stem}-report.xlsx", ContentFile(content), save=False)
+        report_name = job.report.name
+    timings["report"] = round(time.perf_counter() - mark, 3)
+    timings["total"] = round(time.perf_counter() - started, 3)
+
+    counts = dict(outcome.counts)
+    counts["declarations"] = len(workbook.head.rows)
+    counts["lines"] = len(workbook.goods.rows)
+    counts["errors"] = sum(1 for e in outcome.errors if e.severity == "error")
+    counts["warnings"] = len(outcome.errors) - counts["errors"]
+    counts["unknown_columns"] = [text for sheet in (workbook.head, workbook.goods) for _i, text in sheet.unknown]
+    ImportJob.objects.filter(pk=job.pk).update(
+        state=ImportState.DRY_RUN_DONE if job.dry_run else ImportState.DONE,
+        rows_done=rows,
+        counts=counts,
+        timings=timings,
+        report=report_name,
+        finished_at=timezone.now(),
+    )
+
+
+class _Importer:
+    def __init__(self, *, job: ImportJob, workbook: Workbook):
+        self.job = job
+        self.user = job.user
+        self.workbook = workbook
+        self.outcome = _Outcome()
+        self.rows_done = 0
+
+    # -- errors and statuses --
+
+    def error(self, sheet, row: int, key: str, code: str, message: str, severity: str = "error") -> None:
+        self.outcome.errors.append(CellError(sheet.name, row, key, code, str(message), severity))
+
+    def finding(self, finding: Finding, head: Row, goods_by_gnum: dict[int, Row]) -> None:
+        key = FIELD_TO_COLUMN.get(finding.field, finding.field)
+        goods_row = goods_by_gnum.get(finding.gnum) if finding.gnum is not None else None
+        if goods_row is not None:
+            sheet, row = self.workbook.goods, goods_row.number
+            key = key if key in GOODS_KEYS else ""
+        else:
+            sheet, row = self.workbook.head, head.number
+            key = key if key in HEAD_KEYS else ""
+        self.error(sheet, row, key, finding.code, finding.message, finding.severity)
+
+    def status(self, candidate_head: Row, goods: list[Row], text: str) -> None:
+        self.outcome.statuses[(self.workbook.head.name, candidate_head.number)] = text
+        for row in goods:
+            self.outcome.statuses[(self.workbook.goods.name, row.number)] = text
+
+    def progress(self, rows: int) -> None:
+        self.rows_done += rows
+        if self.rows_done // PROGRESS_EVERY != (self.rows_done - rows) // PROGRESS_EVERY:
+            ImportJob.objects.filter(pk=self.job.pk).update(rows_done=self.rows_done)
+
+    # -- tenancy --
+
+    def _parties(self):
+        """Enterprises by code the user may file for, and the declaring agent for each."""
+        allowed = list(enterprises_for_user(user=self.user))
+        member_ids = set(Membership.objects.filter(user=self.user).values_list("enterprise_id", flat=True))
+        delegated = dict(
+            Delegation.objects.filter(broker_id__in=member_ids, active=True)
+            .order_by("-id")
+            .values_list("exporter_id", "broker_id")
+        )
+        by_code, agent_for = {}, {}
+        for enterprise in allowed:
+            for code in (enterprise.customs_code, enterprise.uscc):
+                if code:
+                    by_code[code.upper()] = enterprise
+            if enterprise.pk in member_ids or self.user.is_superuser:
+                agent_for[enterprise.pk] = enterprise.pk
+            else:
+                agent_for[enterprise.pk] = delegated.get(enterprise.pk, enterprise.pk)
+        warehouses = {
+            (w.enterprise_id, w.name.strip()): w
+            for w in OverseasWarehouse.objects.filter(enterprise__in=allowed)
+        }
+        return by_code, agent_for, warehouses
+
+    # -- checking --
+
+    def _header_errors(self) -> None:
+        for sheet, columns in ((self.workbook.head, HEAD_COLUMNS), (self.workbook.goods, GOODS_COLUMNS)):
+            if not sheet.present:
+                self.error(sheet, 1, "", "MISSING_SHEET", _("The sheet “%(sheet)s” is missing.") % {"sheet": sheet.name})
+                continue
+            for _index, text in sheet.unknown:
+                self.error(
+                    sheet, 1, str(text), "UNKNOWN_COLUMN",
+                    _("Unknown column “%(column)s”; it was ignored.") % {"column": text}, "warning",
+                )
+            for column in columns:
+                if column.required and column.key not in sheet.columns:
+                    self.error(
+                        sheet, 1, "", "MISSING_COLUMN",
+                        _("The required column “%(column)s” is missing.") % {"column": column.header},
+                    )
+            for row, key in sheet.too_long:
+                self.error(sheet, row, key, "CELL_TOO_LONG", _("This cell holds more text than Excel allows."))
+
+    def _group_goods(self, head_cops: set[str]) -> dict[str, list[Row]]:
+        goods: dict[str, list[Row]] = defaultdict(list)
+        for row in self.workbook.goods.rows:
+            cop_no = row.values.get("copNo") or ""
+            if cop_no in head_cops:
+                goods[cop_no].append(row)
+                continue
+            self.error(
+                self.workbook.goods, row.number, "copNo", "NO_DECLARATION_ROW",
+                _("No row on the declarations sheet has the enterprise document number “%(cop_no)s”.")
+                % {"cop_no": cop_no},
+            )
+            self.outcome.statuses[(self.workbook.goods.name, row.number)] = _("Rejected")
+        return goods
+
+    def _existing(self, keys: set[tuple[int, str]]) -> dict[tuple[int, str], Declaration]:
+        found: dict[tuple[int, str], Declaration] = {}
+        by_agent: dict[int, list[str]] = defaultdict(list)
+        for agent_id, cop_no in keys:
+            by_agent[agent_id].append(cop_no)
+        for agent_id, cops in by_agent.items():
+            for start in range(0, len(cops), 900):
+                for declaration in Declaration.objects.filter(agent_id=agent_id, cop_no__in=cops[start : start + 900]):
+                    found[(agent_id, declaration.cop_no)] = declaration
+        return found
+
+    def check(self) -> list[_Candidate]:
+        """Every row checked in one pass; returns the declarations without errors."""
+        self._header_errors()
+        head_sheet, goods_sheet = self.workbook.head, self.workbook.goods
+        cop_counts: dict[str, int] = defaultdict(int)
+        for row in head_sheet.rows:
+            cop_counts[row.values.get("copNo") or ""] += 1
+        goods_by_cop = self._group_goods({cop for cop in cop_counts if cop})
+        by_code, agent_for, warehouses = self._parties()
+        plan = []
+        for row in head_sheet.rows:
+            code = str(row.values.get("ebcCode") or "").upper()
+            enterprise = by_code.get(code)
+            plan.append((row, enterprise, agent_for.get(enterprise.pk) if enterprise else None))
+        existing = self._existing({(agent, row.values.get("copNo") or "") for row, _e, agent in plan if agent})
+
+        check = _checker()
+        ctx = _context()
+        seen_cops: set[str] = set()
+        seen_orders: dict[tuple, int] = {}
+        seen_waybills: dict[tuple, int] = {}
+        candidates: list[_Candidate] = []
+        for row, enterprise, agent_id in plan:
+            values = row.values
+            cop_no = values.get("copNo") or ""
+            goods = goods_by_cop.get(cop_no, []) if cop_no not in seen_cops else []
+            before = len(self.outcome.errors)
+            own_fields: set[str] = set()
+
+            if cop_no and cop_no in seen_cops:
+                self.error(head_sheet, row.number, "copNo", "DUPLICATE_IN_FILE",
+                           _("The enterprise document number “%(cop_no)s” appears more than once in this file.")
+                           % {"cop_no": cop_no})
+            seen_cops.add(cop_no)
+            if enterprise is None:
+                own_fields.update({"ebcCode", "agentCode"})
+                self.error(head_sheet, row.number, "ebcCode", "NOT_PERMITTED",
+                           _("You may not declare for the enterprise “%(code)s”: it is not yours and has not "
+                             "delegated to you.") % {"code": values.get("ebcCode") or ""})
+
+            current = existing.get((agent_id, cop_no)) if agent_id else None
+            if current is not None and current.status not in EDITABLE_STATUSES:
+                self.error(head_sheet, row.number, "copNo", "NOT_EDITABLE",
+                           _("The declaration “%(cop_no)s” is %(status)s and can no longer be changed.")
+                           % {"cop_no": cop_no, "status": current.get_status_display()})
+                current = None
+                own_fields.add("copNo")
+            declaration = current if current is not None else Declaration(created_by=self.user, status="draft")
+            self._fill_head(declaration, values, enterprise, agent_id)
+            if enterprise is not None and values.get("mode") == Mode.WAREHOUSE and values.get("warehouse"):
+                warehouse = warehouses.get((enterprise.pk, str(values["warehouse"]).strip()))
+                if warehouse is None:
+                    own_fields.add("warehouse")
+                    self.error(head_sheet, row.number, "warehouse", "UNKNOWN_WAREHOUSE",
+                               _("“%(name)s” is not an overseas warehouse of this enterprise.")
+                               % {"name": values["warehouse"]})
+                declaration.warehouse = warehouse
+            else:
+                declaration.warehouse = None
+
+            lines, goods_by_gnum = [], {}
+            for index, goods_row in enumerate(goods):
+                line = self._line(goods_row, index)
+                lines.append(line)
+                gnum = line.gnum if isinstance(line.gnum, int) and 0 < line.gnum < 100_000 else index + 1
+                goods_by_gnum.setdefault(gnum, goods_row)
+
+            self._in_file_duplicates(declaration, row, seen_orders, seen_waybills)
+            findings, advice = check(declaration=declaration, lines=lines, ctx=ctx)
+            for finding in findings:
+                if finding.field in own_fields and finding.gnum is None:
+                    continue  # already reported more precisely above
+                self.finding(finding, row, goods_by_gnum)
+            new_errors = any(e.severity == "error" for e in self.outcome.errors[before:])
+            if new_errors:
+                self.outcome.counts["reject"] += 1
+                self.status(row, goods, _("Rejected"))
+            else:
+                candidates.append(_Candidate(row, declaration, lines, goods, current is None, findings, advice))
+            self.progress(1 + len(goods))
+        return candidates
+
+    def _fill_head(self, declaration: Declaration, values: dict, enterprise, agent_id) -> None:
+        for column in HEAD_COLUMNS:
+            if column.attr and column.key in values:
+                setattr(declaration, column.attr, values[column.key])
+        for attr in ("freight", "insured_fee"):
+            if getattr(declaration, attr) is None:
+                setattr(declaration, attr, Decimal("0"))
+        declaration.enterprise = enterprise
+        declaration.agent_id = agent_id
+
+    def _line(self, row: Row, index: int) -> DeclarationLine:
+        line = DeclarationLine()
+        for column in GOODS_COLUMNS:
+            if not column.attr or column.key not in row.values:
+                continue
+            value = row.values[column.key]
+            if column.kind == "flag" and not isinstance(value, bool):
+                self.error(self.workbook.goods, row.number, column.key, "INVALID_FLAG",
+                           _("Write Y or N, not “%(value)s”.") % {"value": value})
+                value = False
+            setattr(line, column.attr, value)
+        if line.gnum is None:
+            line.gnum = index + 1
+        if not line.bar_code:
+            line.bar_code = "无"
+        return line
+
+    def _in_file_duplicates(self, declaration: Declaration, row: Row, orders: dict, waybills: dict) -> None:
+        """The database check cannot see rows of this file that are not stored yet."""
+        sheet = self.workbook.head
+        if declaration.order_no:
+            key = (declaration.ebp_code, declaration.ebp_name, declaration.order_no, declaration.warehouse_id)
+            if key in orders:
+                finding = Finding.of("DUPLICATE_ORDER_NO", "orderNo", value=declaration.order_no,
+                                     platform=declaration.ebp_name or declaration.ebp_code)
+                self.error(sheet, row.number, "orderNo", finding.code, finding.message)
+            orders.setdefault(key, row.number)
+        if declaration.logistics_no:
+            key = (declaration.logistics_code, declaration.logistics_no)
+            if key in waybills:
+                finding = Finding.of("DUPLICATE_WAYBILL", "logisticsNo", value=declaration.logistics_no,
+                                     logistics=declaration.logistics_code)
+                self.error(sheet, row.number, "logisticsNo", finding.code, finding.message)
+            waybills.setdefault(key, row.number)
+
+    # -- storing --
+
+    def mark_stored(self, candidates: list[_Candidate]) -> None:
+        """Dry run: count and label what would happen."""
+        for candidate in candidates:
+            kind = "create" if candidate.is_new else "update"
+            self.outcome.counts[kind] += 1
+            self.status(candidate.head, candidate.goods, _("Would be created") if candidate.is_new
+                        else _("Would be updated"))
+
+    def _prepare(self, candidate: _Candidate) -> None:
+        declaration = candidate.declaration
+        declaration.findings = [f.as_dict() for f in candidate.findings]
+        advice = candidate.advice
+        declaration.recommended_channel = (getattr(advice, "channel", "") or "") if advice else ""
+        declaration.channel_reason = str(getattr(advice, "reason_code", "") or "")[:255] if advice else ""
+        declaration.updated_at = timezone.now()
+
+    def _store_chunk(self, chunk: list[_Candidate]) -> None:
+        new = [c.declaration for c in chunk if c.is_new]
+        old = [c.declaration for c in chunk if not c.is_new]
+        from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+        with transaction.atomic():
+            if new:
+                bulk_create_with_history(new, Declaration, batch_size=STORE_CHUNK, default_user=self.user)
+                if any(d.pk is None for d in new):  # backends that do not return ids
+                    raise DatabaseError("bulk insert returned no ids")
+            if old:
+                bulk_update_with_history(old, Declaration, STORED_FIELDS, batch_size=STORE_CHUNK,
+                                         default_user=self.user)
+                DeclarationLine.objects.filter(declaration__in=old).delete()
+            lines = []
+            for candidate in chunk:
+                for line in candidate.lines:
+                    line.declaration = candidate.declaration
+                    lines.append(line)
+            DeclarationLine.objects.bulk_create(lines, batch_size=2000)
+
+    def _store_one(self, candidate: _Candidate) -> bool:
+        try:
+            with transaction.atomic():
+                declaration = candidate.declaration
+                declaration.save()
+                DeclarationLine.objects.filter(declaration=declaration).delete()
+                for line in candidate.lines:
+                    line.declaration = declaration
+                    line.pk = None
+                DeclarationLine.objects.bulk_create(candidate.lines)
+            return True
+        except DatabaseError as exc:
+            if candidate.is_new:
+                candidate.declaration.pk = None
+            self.error(self.workbook.head, candidate.head.number, "copNo", "STORE_FAILED",
+                       _("The declaration could not be stored: %(error)s") % {"error": exc})
+            return False
+
+    def store(self, candidates: list[_Candidate]) -> None:
+        for start in range(0, len(candidates), STORE_CHUNK):
+            chunk = candidates[start : start + STORE_CHUNK]
+            for candidate in chunk:
+                self._prepare(candidate)
+            try:
+                self._store_chunk(chunk)
+                stored = chunk
+            except DatabaseError:
+                # One bad declaration must not take the others with it: fall back to one transaction each.
+                for candidate in chunk:
+                    if candidate.is_new:
+                        candidate.declaration.pk = None
+                        candidate.declaration._state.adding = True
+                stored = [c for c in chunk if self._store_one(c)]
+                kept = {id(c) for c in stored}
+                for candidate in chunk:
+                    if id(candidate) not in kept:
+                        self.outcome.counts["reject"] += 1
+                        self.status(candidate.head, candidate.goods, _("Rejected"))
+            for candidate in stored:
+                kind = "create" if candidate.is_new else "update"
+                self.outcome.counts[kind] += 1
+                self.status(candidate.head, candidate.goods, _("Created") if candidate.is_new else _("Updated"))
