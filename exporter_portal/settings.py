@@ -156,7 +156,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
 }
-SPECTACULAR_SETTINGS = {"TITLE": "Exporter Portal API", "VERSION": "1.0.0"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Exporter Portal API",
+    "VERSION": "1.0.0",
+    "ENUM_NAME_OVERRIDES": {"ChannelEnum": "declarations.choices.Channel"},
+}
 
 # Production hardening: on whenever DEBUG is off.
 if not DEBUG:
