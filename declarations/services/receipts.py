@@ -113,37 +113,55 @@ def _target_status(entry: ReceiptEntry, declaration: Declaration) -> str | None:
 @transaction.atomic
 def receipt_apply(*, entry: ReceiptEntry, raw: bytes, file_name: str = "") -> Receipt:
     """Record one receipt entry and apply it; a duplicate or an older status changes nothing."""
-    sha = hashlib.sha256(raw).hexdigest()
-    base = dict(
+    receipt = Receipt(
         receipt_type=entry.message_type,
         raw=raw,
-        sha256=sha,
+        sha256=hashlib.sha256(raw).hexdigest(),
         file_name=file_name,
         guid=entry.guid,
         keys=entry.keys,
         return_status=entry.return_status,
         return_time=entry.return_time,
         return_info=entry.return_info[:1000],
+        state=ReceiptState.UNMATCHED,
     )
     declaration = receipt_correlate(entry)
     if declaration is None:
-        return Receipt.objects.create(state=ReceiptState.UNMATCHED, **base)
+        receipt.save()
+        return receipt
+    note = f"{entry.message_type} {entry.return_status} {entry.return_info}"
+    return receipt_apply_to_declaration(
+        receipt=receipt, entry=entry, declaration=declaration, source=EventSource.RECEIPT, note=note
+    )
+
+
+def receipt_apply_to_declaration(
+    *, receipt: Receipt, entry: ReceiptEntry, declaration: Declaration, source: str, note: str, actor=None
+) -> Receipt:
+    """Apply a receipt to its declaration under a row lock: duplicates are marked, status moves forward only."""
     declaration = Declaration.objects.select_for_update().get(pk=declaration.pk)
-    duplicate = Receipt.objects.filter(
-        declaration=declaration,
-        receipt_type=entry.message_type,
-        return_status=entry.return_status,
-        return_time=entry.return_time,
-    ).exists()
+    receipt.declaration = declaration
+    duplicate = (
+        Receipt.objects.filter(
+            declaration=declaration,
+            receipt_type=entry.message_type,
+            return_status=entry.return_status,
+            return_time=entry.return_time,
+        )
+        .exclude(pk=receipt.pk)
+        .exists()
+    )
     if duplicate:
-        return Receipt.objects.create(state=ReceiptState.DUPLICATE, declaration=declaration, **base)
-    receipt = Receipt.objects.create(state=ReceiptState.APPLIED, declaration=declaration, **base)
+        receipt.state = ReceiptState.DUPLICATE
+        receipt.save()
+        return receipt
+    receipt.state = ReceiptState.APPLIED
+    receipt.save()
     updates = {"last_return_status": entry.return_status, "last_return_info": entry.return_info[:1000]}
     for key, attr in (("preNo", "pre_no"), ("invtNo", "invt_no")):
         if entry.message_type == "CEB604" and entry.keys.get(key):
             updates[attr] = entry.keys[key]
     Declaration.objects.filter(pk=declaration.pk).update(**updates)
-    note = f"{entry.message_type} {entry.return_status} {entry.return_info}"
     target = _target_status(entry, declaration)
     moves_forward = (
         target is not None
@@ -151,37 +169,25 @@ def receipt_apply(*, entry: ReceiptEntry, raw: bytes, file_name: str = "") -> Re
         and STATUS_RANK[target] > STATUS_RANK[declaration.status]
         and transition_allowed(declaration.status, target)
     )
-    if moves_forward:
-        declaration_set_status(
-            declaration=declaration,
-            to_status=target,
-            source=EventSource.RECEIPT,
-            receipt=receipt,
-            return_status=entry.return_status,
-            note=note,
-        )
-        if target in NOTIFY_STATUSES:
-            text = _("Declaration %(order)s: %(status)s (%(code)s %(info)s)") % {
-                "order": declaration.order_no,
-                "status": DeclarationStatus(target).label,
-                "code": entry.return_status,
-                "info": entry.return_info,
-            }
-            transaction.on_commit(
-                lambda: enterprise_notify(
-                    enterprise=declaration.enterprise, kind=str(target), text=text, declaration=declaration
-                )
-            )
-    else:
+    event = dict(source=source, actor=actor, receipt=receipt, return_status=entry.return_status, note=note)
+    if not moves_forward:
         if target is not None and target != declaration.status:
             receipt.state = ReceiptState.STALE
             receipt.save(update_fields=["state"])
-        declaration_record_event(
-            declaration=declaration,
-            source=EventSource.RECEIPT,
-            receipt=receipt,
-            return_status=entry.return_status,
-            note=note,
+        declaration_record_event(declaration=declaration, **event)
+        return receipt
+    declaration_set_status(declaration=declaration, to_status=target, **event)
+    if target in NOTIFY_STATUSES:
+        text = _("Declaration %(order)s: %(status)s (%(code)s %(info)s)") % {
+            "order": declaration.order_no,
+            "status": DeclarationStatus(target).label,
+            "code": entry.return_status,
+            "info": entry.return_info,
+        }
+        transaction.on_commit(
+            lambda: enterprise_notify(
+                enterprise=declaration.enterprise, kind=str(target), text=text, declaration=declaration
+            )
         )
     return receipt
 
