@@ -95,7 +95,7 @@ def check_line_currencies(head, lines: Sequence) -> list[Finding]:
 
 
 def check_goods_value(goods_value, lines: Sequence, *, field: str = "goodsValue") -> list[Finding]:
-    """A message's goodsValue (CEB303 商品金额) against Σ totalPrice of its lines (received or paired messages)."""
+    """goodsValue (CEB303 商品金额) against Σ totalPrice of the lines, for received or paired messages."""
     totals = [decimal_value(getattr(line, "total_price", None)) for line in lines]
     if any(total is None for total in totals):
         return []  # the line totals themselves are reported by fields.py

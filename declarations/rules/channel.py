@@ -72,7 +72,7 @@ def _flagged(lines: Sequence, flag: str) -> list[int]:
 def recommend_channel(
     head, lines: Sequence, ctx: RuleContext, *, worth: Valuation | None = None
 ) -> ChannelAdvice:
-    """The channel to recommend and why: the list when the ticket is eligible, else the customs declaration."""
+    """The channel to recommend and why: the list if the ticket is eligible, else the customs declaration."""
     lines = list(lines)
     customs = Channel.CUSTOMS_DECLARATION.value
     for flag, code in LINE_FLAGS:

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ObjectDoesNotExist
+
 from declarations.choices import Channel, Mode
 
 from .finding import Finding
@@ -100,14 +102,14 @@ def related(obj, name: str):
     """A foreign-key object, or None when unset (unsaved instances raise on a missing required relation)."""
     try:
         return getattr(obj, name)
-    except Exception:  # RelatedObjectDoesNotExist, or an unsaved id that does not resolve
+    except (ObjectDoesNotExist, AttributeError):  # RelatedObjectDoesNotExist is both
         return None
 
 
 def channel_of(head) -> str:
     """The explicitly chosen channel, "" when none (or not a known channel)."""
     channel = getattr(head, "channel", "")
-    return channel if channel in Channel.values else ""
+    return Channel(channel).value if channel in Channel.values else ""
 
 
 def is_list(channel: str) -> bool:

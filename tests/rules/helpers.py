@@ -131,7 +131,7 @@ def nothing(s: Scenario) -> None:
 
 @dataclass(frozen=True)
 class Case:
-    """One rule code: ``bad`` makes the baseline fire it at (field, gnum); ``ok`` is a near miss that must not."""
+    """One rule code: ``bad`` makes the baseline fire it at (field, gnum); ``ok``, a near miss, must not."""
 
     code: str
     field: str

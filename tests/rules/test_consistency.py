@@ -92,10 +92,17 @@ CASES = [
         None,
         bad=lambda s: set_head(mode=Mode.WAREHOUSE, warehouse=make_warehouse(pk=11))(s),
         ok=lambda s: steps(
-            set_head(mode=Mode.WAREHOUSE, warehouse=make_warehouse(pk=11)), _ctx(require_warehouse_filing=False)
+            set_head(mode=Mode.WAREHOUSE, warehouse=make_warehouse(pk=11)),
+            _ctx(require_warehouse_filing=False),
         )(s),
     ),
-    Case("REGISTRATION_MISSING", "customsCode", None, bad=set_head(customs_code="5100"), ok=set_head(customs_code="5141")),
+    Case(
+        "REGISTRATION_MISSING",
+        "customsCode",
+        None,
+        bad=set_head(customs_code="5100"),
+        ok=set_head(customs_code="5141"),
+    ),
     Case(
         "REGISTRATION_MISSING",
         "customsCode",
@@ -108,14 +115,18 @@ CASES = [
         "orderNo",
         None,
         bad=steps(set_head(order_no="ORDER-1"), _duplicates(("order_no", ("无", PLATFORM, "ORDER-1")))),
-        ok=steps(set_head(order_no="ORDER-1"), _duplicates(("order_no", ("无", "Other platform", "ORDER-1")))),
+        ok=steps(
+            set_head(order_no="ORDER-1"), _duplicates(("order_no", ("无", "Other platform", "ORDER-1")))
+        ),
     ),
     Case(
         "DUPLICATE_ORDER_NO",
         "orderNo",
         None,
         bad=lambda s: steps(
-            set_head(order_no="W-1", mode=Mode.WAREHOUSE, warehouse=make_warehouse(), ebp_code="", ebp_name=""),
+            set_head(
+                order_no="W-1", mode=Mode.WAREHOUSE, warehouse=make_warehouse(), ebp_code="", ebp_name=""
+            ),
             _duplicates(("order_no", ("无", "Example US Warehouse", "W-1"))),
         )(s),
         name="9810-warehouse-name",
@@ -132,7 +143,10 @@ CASES = [
         "copNo",
         None,
         bad=_duplicates(("cop_no", (1, "COP00000001"))),
-        ok=steps(_duplicates(("cop_no", (1, "COP00000001"))), lambda s: setattr(s.head, "agent", make_enterprise(pk=2))),
+        ok=steps(
+            _duplicates(("cop_no", (1, "COP00000001"))),
+            lambda s: setattr(s.head, "agent", make_enterprise(pk=2)),
+        ),
     ),
     Case(
         "LINE_MISMATCH",
@@ -144,7 +158,14 @@ CASES = [
     ),
     Case("LINE_MISMATCH", "itemNo", 2, bad=set_line(1, item_no="SKU-X"), check=_pair, lines=2, name="itemNo"),
     Case("LINE_MISMATCH", "price", 1, bad=set_line(price=Decimal("31")), check=_pair, name="price"),
-    Case("LINE_MISMATCH", "totalPrice", 1, bad=set_line(total_price=Decimal("1")), check=_pair, name="totalPrice"),
+    Case(
+        "LINE_MISMATCH",
+        "totalPrice",
+        1,
+        bad=set_line(total_price=Decimal("1")),
+        check=_pair,
+        name="totalPrice",
+    ),
     Case("LINE_MISSING", "gnum", 2, bad=_drop_line(1), ok=_reverse_lines, check=_pair, lines=2),
 ]
 

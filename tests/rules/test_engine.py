@@ -1,4 +1,4 @@
-"""The engine: a valid declaration has no findings; order is deterministic; later groups respect field errors."""
+"""The engine: a valid declaration is clean; order is deterministic; later groups respect field errors."""
 
 from decimal import Decimal
 

@@ -1,4 +1,4 @@
-"""XSD-level field rules: required, lengths, N19,5, integers, dates, characters, line count and gnum sequence."""
+"""XSD-level field rules: required, lengths, N19,5, integers, dates, characters, line count, gnum sequence."""
 
 from decimal import Decimal
 
@@ -203,7 +203,7 @@ def test_one_finding_per_field():
 
 
 def test_renderer_defaults_are_optional():
-    """Elements the renderer fills when empty are not required: ebpCode 无, itemName, barCode, POD, goodsInfo."""
+    """Elements the renderer fills when empty are optional: ebpCode 无, itemName, barCode, POD, goodsInfo."""
     s = scenario()
     s.head.ebp_code = s.head.pod = s.head.goods_info = s.head.owner_code = ""
     s.lines[0].item_name = s.lines[0].bar_code = ""

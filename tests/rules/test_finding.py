@@ -21,7 +21,9 @@ def test_unknown_severity_is_refused():
 
 
 def test_round_trip_through_json():
-    finding = Finding.of("TOTAL_PRICE_MISMATCH", "totalPrice", 3, total=Decimal("1.50"), expected=Decimal("2"))
+    finding = Finding.of(
+        "TOTAL_PRICE_MISMATCH", "totalPrice", 3, total=Decimal("1.50"), expected=Decimal("2")
+    )
     stored = json.loads(json.dumps(finding.as_dict()))
     assert stored == {
         "code": "TOTAL_PRICE_MISMATCH",
@@ -34,7 +36,9 @@ def test_round_trip_through_json():
 
 
 def test_params_are_json_safe():
-    finding = Finding.of("EXCHANGE_RATE_MISSING", "currency", None, currency="502", month=datetime.date(2025, 6, 1))
+    finding = Finding.of(
+        "EXCHANGE_RATE_MISSING", "currency", None, currency="502", month=datetime.date(2025, 6, 1)
+    )
     assert finding.params == {"currency": "502", "month": "2025-06-01"}
     json.dumps(finding.as_dict())
 
