@@ -1,0 +1,508 @@
+"""Declarations: list with filters and search, create / edit with goods lines, submit, follow, messages."""
+
+import io
+import zipfile
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from declarations.choices import EDITABLE_STATUSES, STATUS_RANK, Channel, DeclarationStatus, Mode
+from declarations.forms import LINE_FIELDS, DeclarationFilterForm, DeclarationForm, DeclarationLineFormSet
+from declarations.models import CEB_HEAD_FIELDS, CEB_LINE_FIELDS, CatalogueItem
+from declarations.rules.finding import Finding
+from declarations.selectors import (
+    declarations_for_user,
+    enterprise_ids_for_user,
+    enterprises_for_user,
+    get_object_for_user,
+    warehouses_for_user,
+)
+from declarations.services.declarations import (
+    DeclarationNotEditable,
+    declaration_check,
+    declaration_copy,
+    declaration_delete,
+    declaration_save,
+)
+from declarations.services.submission import SubmissionBlocked, declaration_submit
+from declarations.views.common import is_htmx
+
+PAGE_SIZE = 25
+LINES_PREFIX = "lines"
+# Finding.field (CEB element name, or a model field for data without one) -> form field.
+HEAD_FINDING_FIELDS = {
+    **CEB_HEAD_FIELDS,
+    "ebcCode": "enterprise",
+    "agentCode": "agent",
+    "tradeMode": "mode",
+    "channel": "channel",
+    "warehouse": "warehouse",
+}
+LINE_FINDING_FIELDS = {**CEB_LINE_FIELDS, "licence": "licence", "inspection": "inspection", "tax": "tax"}
+# Statuses in which the worker or customs will still move the declaration: the status fragment keeps polling.
+POLLING_STATUSES = frozenset(
+    {
+        DeclarationStatus.SUBMITTED,
+        DeclarationStatus.SENT,
+        DeclarationStatus.DECLARING,
+        DeclarationStatus.ACCEPTED,
+        DeclarationStatus.MANUAL_REVIEW,
+        DeclarationStatus.CONCLUDED,
+        DeclarationStatus.CANCEL_REQUESTED,
+    }
+)
+HEAD_SECTIONS = [
+    (
+        _("Declaration"),
+        ["mode", "channel", "enterprise", "agent", "warehouse", "order_no", "customs_code", "port_code"],
+    ),
+    (
+        _("Platform and logistics"),
+        [
+            "ebp_code",
+            "ebp_name",
+            "logistics_code",
+            "logistics_name",
+            "logistics_no",
+            "owner_code",
+            "owner_name",
+        ],
+    ),
+    (
+        _("Transport"),
+        [
+            "ie_date",
+            "traf_mode",
+            "traf_name",
+            "voyage_no",
+            "bill_no",
+            "total_package_no",
+            "loct_no",
+            "license_no",
+            "country",
+            "pod",
+        ],
+    ),
+    (
+        _("Packages and value"),
+        [
+            "currency",
+            "freight",
+            "insured_fee",
+            "wrap_type",
+            "pack_no",
+            "gross_weight",
+            "net_weight",
+            "goods_info",
+            "note",
+        ],
+    ),
+]
+
+
+# ---- list -------------------------------------------------------------------------------------------------
+
+
+def _filtered(request, form):
+    qs = declarations_for_user(user=request.user)
+    if not form.is_valid():
+        return qs
+    data = form.cleaned_data
+    for name, lookup in (
+        ("mode", "mode"),
+        ("channel", "channel"),
+        ("status", "status"),
+        ("office", "customs_code"),
+    ):
+        if data.get(name):
+            qs = qs.filter(**{lookup: data[name]})
+    if data.get("date_from"):
+        qs = qs.filter(created_at__date__gte=data["date_from"])
+    if data.get("date_to"):
+        qs = qs.filter(created_at__date__lte=data["date_to"])
+    query = (data.get("q") or "").strip()
+    if query:
+        qs = qs.filter(
+            Q(order_no__icontains=query)
+            | Q(logistics_no__icontains=query)
+            | Q(cop_no__icontains=query)
+            | Q(invt_no__icontains=query)
+        )
+    return qs
+
+
+@login_required
+def declaration_list(request):
+    form = DeclarationFilterForm(request.GET or None)
+    page = Paginator(_filtered(request, form), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode()}
+    if is_htmx(request):
+        return render(request, "partials/declaration_table.html", context)
+    return render(request, "declarations/declaration_list.html", context)
+
+
+# ---- create / edit ----------------------------------------------------------------------------------------
+
+
+def _findings(declaration):
+    """Stored findings split into head fields, line fields and general ones."""
+    head, lines, general = {}, {}, []
+    for data in (declaration.findings if declaration else None) or []:
+        finding = Finding.from_dict(data)
+        if finding.gnum is not None:
+            target = LINE_FINDING_FIELDS.get(finding.field)
+            lines.setdefault(finding.gnum, {}).setdefault(target or "", []).append(finding)
+        elif finding.field in HEAD_FINDING_FIELDS:
+            head.setdefault(HEAD_FINDING_FIELDS[finding.field], []).append(finding)
+        else:
+            general.append(finding)
+    return head, lines, general
+
+
+def _line_rows(formset, line_findings):
+    rows = []
+    for index, form in enumerate(formset.forms):
+        found = line_findings.get(index + 1, {})
+        rows.append(
+            {
+                "index": index,
+                "form": form,
+                "fields": [(form[name], found.get(name, [])) for name in LINE_FIELDS],
+                "general": found.get("", []),
+                "has_errors": any(f.is_error for fs in found.values() for f in fs),
+            }
+        )
+    return rows
+
+
+def _catalogue(user):
+    return CatalogueItem.objects.filter(enterprise_id__in=enterprise_ids_for_user(user=user))[:500]
+
+
+def channel_reason(declaration) -> str:
+    """The recommended channel's reason in the active language (only its code is stored): a read-only check."""
+    if declaration is None or not declaration.recommended_channel:
+        return ""
+    return declaration_check(declaration=declaration)[1].reason_message
+
+
+def _edit_context(request, *, declaration, form, formset):
+    head, lines, general = _findings(declaration) if not form.is_bound else ({}, {}, [])
+    stored = [Finding.from_dict(d) for d in (declaration.findings if declaration else None) or []]
+    return {
+        "declaration": declaration,
+        "form": form,
+        "formset": formset,
+        "sections": [
+            (title, [(form[name], head.get(name, [])) for name in names]) for title, names in HEAD_SECTIONS
+        ],
+        "rows": _line_rows(formset, lines),
+        "general_findings": general,
+        "error_count": sum(1 for f in stored if f.is_error),
+        "warning_count": sum(1 for f in stored if f.is_warning),
+        "catalogue": _catalogue(request.user),
+        "channel_reason": channel_reason(declaration),
+    }
+
+
+def _line_dict(data: dict) -> dict:
+    line = {name: data.get(name) for name in LINE_FIELDS}
+    line["bar_code"] = line.get("bar_code") or "无"
+    for name in ("item_name", "note", "unit2"):
+        line[name] = line.get(name) or ""
+    return line
+
+
+def _forms(request, declaration):
+    enterprises = enterprises_for_user(user=request.user)
+    warehouses = warehouses_for_user(user=request.user)
+    if request.method == "POST":
+        form = DeclarationForm(
+            request.POST, instance=declaration, enterprises=enterprises, warehouses=warehouses
+        )
+        formset = DeclarationLineFormSet(request.POST, prefix=LINES_PREFIX)
+        return form, formset
+    if declaration is None:
+        first = enterprises.filter(is_exporter=True).first()
+        initial = {
+            "mode": Mode.DIRECT,
+            "enterprise": first,
+            "currency": "142",
+            "ie_date": timezone.localdate(),
+            "freight": 0,
+            "insured_fee": 0,
+        }
+        if first and first.home_office_id:
+            initial["customs_code"] = initial["port_code"] = first.home_office_id
+        form = DeclarationForm(initial=initial, enterprises=enterprises, warehouses=warehouses)
+        formset = DeclarationLineFormSet(prefix=LINES_PREFIX, initial=[{"currency": "142", "bar_code": "无"}])
+    else:
+        form = DeclarationForm(instance=declaration, enterprises=enterprises, warehouses=warehouses)
+        initial = [{name: getattr(line, name) for name in LINE_FIELDS} for line in declaration.lines.all()]
+        formset = DeclarationLineFormSet(prefix=LINES_PREFIX, initial=initial)
+    return form, formset
+
+
+def _edit(request, declaration):
+    if declaration is not None and declaration.status not in EDITABLE_STATUSES:
+        messages.error(
+            request,
+            _("A declaration in status “%(status)s” can no longer be changed.")
+            % {"status": declaration.get_status_display()},
+        )
+        return redirect("declaration_detail", pk=declaration.pk)
+    form, formset = _forms(request, declaration)
+    if request.method == "POST":
+        if form.is_valid() and formset.is_valid():
+            data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+            lines = [
+                _line_dict(line_form.cleaned_data)
+                for line_form in formset.forms
+                if line_form.cleaned_data and not line_form.cleaned_data.get("DELETE")
+            ]
+            try:
+                declaration, findings = declaration_save(
+                    declaration=declaration, data=data, lines=lines, actor=request.user
+                )
+            except DeclarationNotEditable as exc:
+                messages.error(request, str(exc))
+                return redirect("declaration_detail", pk=declaration.pk)
+            errors = sum(1 for f in findings if f.is_error)
+            warnings = sum(1 for f in findings if f.is_warning)
+            if errors or warnings:
+                messages.warning(
+                    request,
+                    _(
+                        "Saved with %(errors)d errors and %(warnings)d warnings; they are shown next to the fields."
+                    )
+                    % {"errors": errors, "warnings": warnings},
+                )
+            else:
+                messages.success(request, _("Saved. No findings: the declaration can be submitted."))
+            return redirect("declaration_edit", pk=declaration.pk)
+        messages.error(request, _("The form has errors; each is shown next to its field."))
+    return render(
+        request,
+        "declarations/declaration_form.html",
+        _edit_context(request, declaration=declaration, form=form, formset=formset),
+    )
+
+
+def _declaration(request, pk):
+    return get_object_for_user(declarations_for_user(user=request.user), pk=pk)
+
+
+@login_required
+def declaration_create(request):
+    return _edit(request, None)
+
+
+@login_required
+def declaration_edit(request, pk: int):
+    return _edit(request, _declaration(request, pk))
+
+
+@require_POST
+@login_required
+def declaration_lines(request):
+    """htmx: re-render the goods lines from the posted form with one line added, removed or filled."""
+    total = min(int(request.POST.get(f"{LINES_PREFIX}-TOTAL_FORMS") or 0), 1000)
+    rows = []
+    for i in range(total):
+        key = f"{LINES_PREFIX}-{i}-"
+        row = {name: request.POST.get(key + name, "") for name in LINE_FIELDS}
+        for flag in ("licence", "inspection", "tax"):
+            row[flag] = bool(request.POST.get(key + flag))
+        row["_catalogue"] = request.POST.get(key + "catalogue", "")
+        rows.append(row)
+    action, index = request.POST.get("action"), request.POST.get("index", "")
+    index = int(index) if index.isdigit() else -1
+    if action == "add":
+        rows.append(
+            {
+                "currency": request.POST.get("currency") or "142",
+                "country": request.POST.get("country", ""),
+                "bar_code": "无",
+            }
+        )
+    elif action == "remove" and 0 <= index < len(rows) and len(rows) > 1:
+        rows.pop(index)
+    elif action == "fill" and 0 <= index < len(rows):
+        items = CatalogueItem.objects.filter(
+            enterprise_id__in=enterprise_ids_for_user(user=request.user), item_no=rows[index]["_catalogue"]
+        )
+        chosen = request.POST.get("enterprise", "")
+        item = (
+            items.filter(enterprise_id=int(chosen)).first() if chosen.isdigit() else None
+        ) or items.first()
+        if item is not None:
+            for name in (
+                "item_no",
+                "item_name",
+                "gcode",
+                "gname",
+                "gmodel",
+                "bar_code",
+                "unit",
+                "unit1",
+                "unit2",
+            ):
+                rows[index][name] = getattr(item, name)
+    for row in rows:
+        row.pop("_catalogue", None)
+    formset = DeclarationLineFormSet(prefix=LINES_PREFIX, initial=rows)
+    return render(
+        request,
+        "partials/declaration_lines.html",
+        {"formset": formset, "rows": _line_rows(formset, {}), "catalogue": _catalogue(request.user)},
+    )
+
+
+@require_POST
+@login_required
+def declaration_copy_view(request, pk: int):
+    copy = declaration_copy(declaration=_declaration(request, pk), actor=request.user)
+    messages.success(request, _("Copied. Enter the waybill number of the new declaration."))
+    return redirect("declaration_edit", pk=copy.pk)
+
+
+@require_POST
+@login_required
+def declaration_delete_view(request, pk: int):
+    declaration = _declaration(request, pk)
+    try:
+        declaration_delete(declaration=declaration, actor=request.user)
+    except DeclarationNotEditable as exc:
+        messages.error(request, str(exc))
+        return redirect("declaration_detail", pk=pk)
+    messages.success(request, _("Draft deleted."))
+    return redirect("declaration_list")
+
+
+@require_POST
+@login_required
+def declaration_submit_view(request, pk: int):
+    declaration = _declaration(request, pk)
+    try:
+        declaration_submit(declaration=declaration, actor=request.user)
+    except SubmissionBlocked as exc:
+        messages.error(request, str(exc))
+        if declaration.status in EDITABLE_STATUSES:
+            return redirect("declaration_edit", pk=pk)
+        return redirect("declaration_detail", pk=pk)
+    messages.success(request, _("Submitted. The status below updates by itself."))
+    return redirect("declaration_detail", pk=pk)
+
+
+# ---- detail -----------------------------------------------------------------------------------------------
+
+
+def _status_context(declaration):
+    released = STATUS_RANK[DeclarationStatus.RELEASED]
+    return {
+        "declaration": declaration,
+        "events": declaration.events.select_related("receipt", "actor"),
+        "polling": declaration.status in POLLING_STATUSES,
+        "progress": min(100, STATUS_RANK.get(declaration.status, 0) * 100 // released),
+    }
+
+
+@login_required
+def declaration_detail(request, pk: int):
+    declaration = _declaration(request, pk)
+    context = _status_context(declaration)
+    context.update(
+        {
+            "lines": declaration.lines.all(),
+            "rendered": declaration.messages.defer("content").order_by("-version", "message_type"),
+            "receipts": declaration.receipts.defer("raw"),
+            "findings": [Finding.from_dict(d) for d in declaration.findings or []],
+            "editable": declaration.status in EDITABLE_STATUSES,
+            "deletable": declaration.status == DeclarationStatus.DRAFT and declaration.version == 0,
+            "is_customs_declaration": declaration.effective_channel == Channel.CUSTOMS_DECLARATION,
+            "channel_reason": channel_reason(declaration),
+        }
+    )
+    return render(request, "declarations/declaration_detail.html", context)
+
+
+@require_GET
+@login_required
+def declaration_status(request, pk: int):
+    """htmx fragment: status, progress and timeline; polls itself while the status can still move."""
+    return render(request, "partials/declaration_status.html", _status_context(_declaration(request, pk)))
+
+
+def _message(request, pk, message_id):
+    return get_object_for_user(_declaration(request, pk).messages.all(), pk=message_id)
+
+
+@require_GET
+@login_required
+def declaration_message(request, pk: int, message_id: int):
+    message = _message(request, pk, message_id)
+    if request.GET.get("download"):
+        response = HttpResponse(bytes(message.content), content_type="application/xml")
+        response["Content-Disposition"] = f'attachment; filename="{message.file_name}"'
+        return response
+    return render(
+        request,
+        "declarations/declaration_message.html",
+        {
+            "declaration": message.declaration,
+            "message": message,
+            "text": bytes(message.content).decode("utf-8", errors="replace"),
+        },
+    )
+
+
+@require_GET
+@login_required
+def declaration_messages_zip(request, pk: int):
+    declaration = _declaration(request, pk)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for message in declaration.messages.order_by("version", "message_type"):
+            archive.writestr(f"v{message.version}/{message.file_name}", bytes(message.content))
+    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{declaration.cop_no}_messages.zip"'
+    return response
+
+
+def _customs_declaration(request, pk):
+    declaration = _declaration(request, pk)
+    if declaration.effective_channel != Channel.CUSTOMS_DECLARATION:
+        raise Http404
+    return declaration
+
+
+@require_GET
+@login_required
+def declaration_draft_xlsx(request, pk: int):
+    from declarations.messages.customs_declaration import render_declaration_xlsx
+
+    declaration = _customs_declaration(request, pk)
+    content = render_declaration_xlsx(declaration, list(declaration.lines.all()))
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{declaration.cop_no}_declaration.xlsx"'
+    return response
+
+
+@require_GET
+@login_required
+def declaration_draft_print(request, pk: int):
+    from declarations.messages.customs_declaration import render_declaration_html
+
+    declaration = _customs_declaration(request, pk)
+    return HttpResponse(render_declaration_html(declaration, list(declaration.lines.all())))

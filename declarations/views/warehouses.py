@@ -1,0 +1,137 @@
+"""Overseas warehouses and their filings: create, upload proof documents, submit, follow the review."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from declarations.choices import ReviewStatus, WarehouseOwnership
+from declarations.forms import WarehouseDocumentForm, WarehouseForm
+from declarations.models import WarehouseDocument, WarehouseFiling
+from declarations.selectors import get_object_for_user, warehouse_filings_for_user, warehouses_for_user
+from declarations.services.filings import warehouse_filing_submit
+from declarations.views.common import member_enterprises, require_member
+
+# The proof a filing needs by ownership (出口海外仓业务模式备案: deed or lease contract).
+REQUIRED_PROOF = {
+    WarehouseOwnership.OWNED: WarehouseDocument.DocType.OWNERSHIP,
+    WarehouseOwnership.LEASED: WarehouseDocument.DocType.LEASE,
+}
+
+
+@login_required
+def warehouse_list(request):
+    warehouses = warehouses_for_user(user=request.user).select_related("enterprise", "country")
+    return render(request, "declarations/warehouse_list.html", {"warehouses": warehouses})
+
+
+@login_required
+def warehouse_create(request):
+    form = WarehouseForm(request.POST or None, enterprises=member_enterprises(user=request.user))
+    if request.method == "POST" and form.is_valid():
+        warehouse = form.save()  # no warehouse service exists yet
+        messages.success(request, _("Warehouse %(name)s saved.") % {"name": warehouse.name})
+        return redirect("warehouse_detail", pk=warehouse.pk)
+    return render(request, "declarations/warehouse_form.html", {"form": form})
+
+
+def _warehouse(request, pk):
+    return get_object_for_user(warehouses_for_user(user=request.user).select_related("enterprise"), pk=pk)
+
+
+@login_required
+def warehouse_edit(request, pk: int):
+    warehouse = _warehouse(request, pk)
+    if request.method == "POST":
+        require_member(user=request.user, enterprise=warehouse.enterprise)
+    form = WarehouseForm(
+        request.POST or None, instance=warehouse, enterprises=member_enterprises(user=request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Warehouse %(name)s saved.") % {"name": warehouse.name})
+        return redirect("warehouse_detail", pk=pk)
+    return render(request, "declarations/warehouse_form.html", {"form": form, "warehouse": warehouse})
+
+
+@login_required
+def warehouse_detail(request, pk: int):
+    warehouse = _warehouse(request, pk)
+    return render(
+        request,
+        "declarations/warehouse_detail.html",
+        {"warehouse": warehouse, "filings": warehouse.filings.all()},
+    )
+
+
+@require_POST
+@login_required
+def warehouse_filing_create(request, pk: int):
+    warehouse = _warehouse(request, pk)
+    require_member(user=request.user, enterprise=warehouse.enterprise)
+    open_filing = warehouse.filings.exclude(status=ReviewStatus.REJECTED).first()
+    if open_filing is not None:
+        return redirect("warehouse_filing_detail", pk=open_filing.pk)
+    filing = WarehouseFiling.objects.create(warehouse=warehouse)  # no service creates filings yet
+    return redirect("warehouse_filing_detail", pk=filing.pk)
+
+
+def _filing(request, pk):
+    return get_object_for_user(
+        warehouse_filings_for_user(user=request.user).select_related("warehouse__enterprise"), pk=pk
+    )
+
+
+@login_required
+def warehouse_filing_detail(request, pk: int):
+    filing = _filing(request, pk)
+    form = WarehouseDocumentForm(initial={"doc_type": REQUIRED_PROOF.get(filing.warehouse.ownership)})
+    if request.method == "POST":
+        require_member(user=request.user, enterprise=filing.warehouse.enterprise)
+        if filing.status not in (ReviewStatus.DRAFT, ReviewStatus.REJECTED):
+            messages.error(request, _("Documents can only be added before the filing is submitted."))
+            return redirect("warehouse_filing_detail", pk=pk)
+        form = WarehouseDocumentForm(request.POST, request.FILES)
+        if form.is_valid():
+            document = form.save(commit=False)
+            document.filing = filing
+            document.save()
+            messages.success(request, _("Document uploaded."))
+            return redirect("warehouse_filing_detail", pk=pk)
+    return render(
+        request,
+        "declarations/warehouse_filing_detail.html",
+        {
+            "filing": filing,
+            "warehouse": filing.warehouse,
+            "documents": filing.documents.all(),
+            "form": form,
+            "required_proof": WarehouseDocument.DocType(REQUIRED_PROOF[filing.warehouse.ownership]).label
+            if filing.warehouse.ownership in REQUIRED_PROOF
+            else "",
+        },
+    )
+
+
+@require_POST
+@login_required
+def warehouse_filing_submit_view(request, pk: int):
+    filing = _filing(request, pk)
+    require_member(user=request.user, enterprise=filing.warehouse.enterprise)
+    needed = REQUIRED_PROOF.get(filing.warehouse.ownership)
+    if needed and not filing.documents.filter(doc_type=needed).exists():
+        messages.error(
+            request,
+            _("Upload the %(document)s before submitting.")
+            % {"document": WarehouseDocument.DocType(needed).label},
+        )
+        return redirect("warehouse_filing_detail", pk=pk)
+    try:
+        warehouse_filing_submit(filing=filing, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Filing submitted for review."))
+    return redirect("warehouse_filing_detail", pk=pk)
