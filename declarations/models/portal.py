@@ -10,7 +10,9 @@ from declarations.choices import ImportState
 class CatalogueItem(models.Model):
     """The enterprise's own product catalogue (商品库) used to fill goods lines."""
 
-    enterprise = models.ForeignKey("declarations.Enterprise", on_delete=models.CASCADE, related_name="catalogue")
+    enterprise = models.ForeignKey(
+        "declarations.Enterprise", on_delete=models.CASCADE, related_name="catalogue"
+    )
     item_no = models.CharField(_("item number"), max_length=20)
     item_name = models.CharField(_("item name"), max_length=250)
     gcode = models.CharField(_("HS code"), max_length=10)
@@ -23,7 +25,9 @@ class CatalogueItem(models.Model):
 
     class Meta:
         ordering = ["enterprise", "item_no"]
-        constraints = [models.UniqueConstraint(fields=["enterprise", "item_no"], name="catalogue_item_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "item_no"], name="catalogue_item_unique")
+        ]
         verbose_name = _("catalogue item")
         verbose_name_plural = _("catalogue items")
 
@@ -36,7 +40,11 @@ class Notification(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     declaration = models.ForeignKey(
-        "declarations.Declaration", on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
+        "declarations.Declaration",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
     )
     kind = models.CharField(_("kind"), max_length=30)
     text = models.CharField(_("text"), max_length=1000)
