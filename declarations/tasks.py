@@ -21,3 +21,7 @@ def declaration_render_task(declaration_id: int, version: int) -> list[str]:
 @shared_task(name="declarations.tasks.receipts_ingest_task")
 def receipts_ingest_task() -> dict:
     return receipt_services.receipts_ingest().as_dict()
+
+
+# Registered here so the worker's autodiscovery finds the spreadsheet-import task too.
+from declarations.tasks_imports import import_job_run_task  # noqa: E402,F401

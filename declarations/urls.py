@@ -1,6 +1,6 @@
 """Portal (web) routes; views live in declarations/views/."""
 
-from django.urls import path
+from django.urls import include, path
 
 from declarations.views import (
     catalogue,
@@ -14,6 +14,7 @@ from declarations.views import (
 )
 
 urlpatterns = [
+    path("imports/", include("declarations.urls_imports")),
     path("", dashboard.dashboard, name="home"),
     path("enterprises/", enterprises.enterprise_list, name="enterprise_list"),
     path("enterprises/new/", enterprises.enterprise_create, name="enterprise_create"),

@@ -60,8 +60,16 @@ GOODS_KEYS = {c.key: c for c in GOODS_COLUMNS}
 # Finding fields without a column of their own -> the column that holds the data.
 FIELD_TO_COLUMN = {"tradeMode": "mode", "agentCode": "ebcCode", "lines": "copNo", "goodsValue": "copNo"}
 HEAD_ATTRS = [c.attr for c in HEAD_COLUMNS if c.attr]
-STORED_FIELDS = [*HEAD_ATTRS, "enterprise", "agent", "warehouse", "findings", "recommended_channel",
-                 "channel_reason", "updated_at"]
+STORED_FIELDS = [
+    *HEAD_ATTRS,
+    "enterprise",
+    "agent",
+    "warehouse",
+    "findings",
+    "recommended_channel",
+    "channel_reason",
+    "updated_at",
+]
 
 
 class ImportRejected(Exception):
@@ -114,7 +122,8 @@ def workbook_check_limits(fileobj, *, size: int) -> None:
         raise ImportRejected(_("This is not an Excel workbook (.xlsx).")) from exc
     if rows > max_rows:
         raise ImportRejected(
-            _("The workbook has %(rows)s rows; at most %(max)s are accepted.") % {"rows": rows, "max": max_rows}
+            _("The workbook has %(rows)s rows; at most %(max)s are accepted.")
+            % {"rows": rows, "max": max_rows}
         )
     fileobj.seek(0)
 
@@ -171,7 +180,9 @@ def import_job_create(
 
 
 @transaction.atomic
-def import_job_confirm(*, user, job: ImportJob, run_async: bool = True, language: str | None = None) -> ImportJob:
+def import_job_confirm(
+    *, user, job: ImportJob, run_async: bool = True, language: str | None = None
+) -> ImportJob:
     """Run a finished dry run for real (same file, same job)."""
     job = ImportJob.objects.select_for_update().get(pk=job.pk)
     if job.user_id != user.pk:
@@ -274,11 +285,13 @@ def _run(job: ImportJob) -> None:
     rows = len(workbook.head.rows) + len(workbook.goods.rows)
     if not workbook.head.present:
         raise ImportRejected(
-            _("The workbook has no sheet “%(sheet)s”; please use the template.") % {"sheet": workbook.head.name}
+            _("The workbook has no sheet “%(sheet)s”; please use the template.")
+            % {"sheet": workbook.head.name}
         )
     if rows > max_rows:
         raise ImportRejected(
-            _("The workbook has %(rows)s rows; at most %(max)s are accepted.") % {"rows": rows, "max": max_rows}
+            _("The workbook has %(rows)s rows; at most %(max)s are accepted.")
+            % {"rows": rows, "max": max_rows}
         )
     timings["read"] = round(time.perf_counter() - started, 3)
     ImportJob.objects.filter(pk=job.pk).update(rows_total=rows)
@@ -311,7 +324,9 @@ def _run(job: ImportJob) -> None:
     counts["lines"] = len(workbook.goods.rows)
     counts["errors"] = sum(1 for e in outcome.errors if e.severity == "error")
     counts["warnings"] = len(outcome.errors) - counts["errors"]
-    counts["unknown_columns"] = [text for sheet in (workbook.head, workbook.goods) for _i, text in sheet.unknown]
+    counts["unknown_columns"] = [
+        text for sheet in (workbook.head, workbook.goods) for _i, text in sheet.unknown
+    ]
     ImportJob.objects.filter(pk=job.pk).update(
         state=ImportState.DRY_RUN_DONE if job.dry_run else ImportState.DONE,
         rows_done=rows,
@@ -387,21 +402,36 @@ class _Importer:
     def _header_errors(self) -> None:
         for sheet, columns in ((self.workbook.head, HEAD_COLUMNS), (self.workbook.goods, GOODS_COLUMNS)):
             if not sheet.present:
-                self.error(sheet, 1, "", "MISSING_SHEET", _("The sheet “%(sheet)s” is missing.") % {"sheet": sheet.name})
+                self.error(
+                    sheet,
+                    1,
+                    "",
+                    "MISSING_SHEET",
+                    _("The sheet “%(sheet)s” is missing.") % {"sheet": sheet.name},
+                )
                 continue
             for _index, text in sheet.unknown:
                 self.error(
-                    sheet, 1, str(text), "UNKNOWN_COLUMN",
-                    _("Unknown column “%(column)s”; it was ignored.") % {"column": text}, "warning",
+                    sheet,
+                    1,
+                    str(text),
+                    "UNKNOWN_COLUMN",
+                    _("Unknown column “%(column)s”; it was ignored.") % {"column": text},
+                    "warning",
                 )
             for column in columns:
                 if column.required and column.key not in sheet.columns:
                     self.error(
-                        sheet, 1, "", "MISSING_COLUMN",
+                        sheet,
+                        1,
+                        "",
+                        "MISSING_COLUMN",
                         _("The required column “%(column)s” is missing.") % {"column": column.header},
                     )
             for row, key in sheet.too_long:
-                self.error(sheet, row, key, "CELL_TOO_LONG", _("This cell holds more text than Excel allows."))
+                self.error(
+                    sheet, row, key, "CELL_TOO_LONG", _("This cell holds more text than Excel allows.")
+                )
 
     def _group_goods(self, head_cops: set[str]) -> dict[str, list[Row]]:
         goods: dict[str, list[Row]] = defaultdict(list)
@@ -411,7 +441,10 @@ class _Importer:
                 goods[cop_no].append(row)
                 continue
             self.error(
-                self.workbook.goods, row.number, "copNo", "NO_DECLARATION_ROW",
+                self.workbook.goods,
+                row.number,
+                "copNo",
+                "NO_DECLARATION_ROW",
                 _("No row on the declarations sheet has the enterprise document number “%(cop_no)s”.")
                 % {"cop_no": cop_no},
             )
@@ -425,14 +458,16 @@ class _Importer:
             by_agent[agent_id].append(cop_no)
         for agent_id, cops in by_agent.items():
             for start in range(0, len(cops), 900):
-                for declaration in Declaration.objects.filter(agent_id=agent_id, cop_no__in=cops[start : start + 900]):
+                for declaration in Declaration.objects.filter(
+                    agent_id=agent_id, cop_no__in=cops[start : start + 900]
+                ):
                     found[(agent_id, declaration.cop_no)] = declaration
         return found
 
     def check(self) -> list[_Candidate]:
         """Every row checked in one pass; returns the declarations without errors."""
         self._header_errors()
-        head_sheet, goods_sheet = self.workbook.head, self.workbook.goods
+        head_sheet = self.workbook.head
         cop_counts: dict[str, int] = defaultdict(int)
         for row in head_sheet.rows:
             cop_counts[row.values.get("copNo") or ""] += 1
@@ -443,7 +478,9 @@ class _Importer:
             code = str(row.values.get("ebcCode") or "").upper()
             enterprise = by_code.get(code)
             plan.append((row, enterprise, agent_for.get(enterprise.pk) if enterprise else None))
-        existing = self._existing({(agent, row.values.get("copNo") or "") for row, _e, agent in plan if agent})
+        existing = self._existing(
+            {(agent, row.values.get("copNo") or "") for row, _e, agent in plan if agent}
+        )
 
         check = _checker()
         ctx = _context()
@@ -459,32 +496,56 @@ class _Importer:
             own_fields: set[str] = set()
 
             if cop_no and cop_no in seen_cops:
-                self.error(head_sheet, row.number, "copNo", "DUPLICATE_IN_FILE",
-                           _("The enterprise document number “%(cop_no)s” appears more than once in this file.")
-                           % {"cop_no": cop_no})
+                self.error(
+                    head_sheet,
+                    row.number,
+                    "copNo",
+                    "DUPLICATE_IN_FILE",
+                    _("The enterprise document number “%(cop_no)s” appears more than once in this file.")
+                    % {"cop_no": cop_no},
+                )
             seen_cops.add(cop_no)
             if enterprise is None:
                 own_fields.update({"ebcCode", "agentCode"})
-                self.error(head_sheet, row.number, "ebcCode", "NOT_PERMITTED",
-                           _("You may not declare for the enterprise “%(code)s”: it is not yours and has not "
-                             "delegated to you.") % {"code": values.get("ebcCode") or ""})
+                self.error(
+                    head_sheet,
+                    row.number,
+                    "ebcCode",
+                    "NOT_PERMITTED",
+                    _(
+                        "You may not declare for the enterprise “%(code)s”: it is not yours and has not "
+                        "delegated to you."
+                    )
+                    % {"code": values.get("ebcCode") or ""},
+                )
 
             current = existing.get((agent_id, cop_no)) if agent_id else None
             if current is not None and current.status not in EDITABLE_STATUSES:
-                self.error(head_sheet, row.number, "copNo", "NOT_EDITABLE",
-                           _("The declaration “%(cop_no)s” is %(status)s and can no longer be changed.")
-                           % {"cop_no": cop_no, "status": current.get_status_display()})
-                current = None
-                own_fields.add("copNo")
-            declaration = current if current is not None else Declaration(created_by=self.user, status="draft")
+                self.error(
+                    head_sheet,
+                    row.number,
+                    "copNo",
+                    "NOT_EDITABLE",
+                    _("The declaration “%(cop_no)s” is %(status)s and can no longer be changed.")
+                    % {"cop_no": cop_no, "status": current.get_status_display()},
+                )
+                own_fields.add("copNo")  # still checked against itself below, never stored
+            declaration = (
+                current if current is not None else Declaration(created_by=self.user, status="draft")
+            )
             self._fill_head(declaration, values, enterprise, agent_id)
             if enterprise is not None and values.get("mode") == Mode.WAREHOUSE and values.get("warehouse"):
                 warehouse = warehouses.get((enterprise.pk, str(values["warehouse"]).strip()))
                 if warehouse is None:
                     own_fields.add("warehouse")
-                    self.error(head_sheet, row.number, "warehouse", "UNKNOWN_WAREHOUSE",
-                               _("“%(name)s” is not an overseas warehouse of this enterprise.")
-                               % {"name": values["warehouse"]})
+                    self.error(
+                        head_sheet,
+                        row.number,
+                        "warehouse",
+                        "UNKNOWN_WAREHOUSE",
+                        _("“%(name)s” is not an overseas warehouse of this enterprise.")
+                        % {"name": values["warehouse"]},
+                    )
                 declaration.warehouse = warehouse
             else:
                 declaration.warehouse = None
@@ -507,7 +568,9 @@ class _Importer:
                 self.outcome.counts["reject"] += 1
                 self.status(row, goods, _("Rejected"))
             else:
-                candidates.append(_Candidate(row, declaration, lines, goods, current is None, findings, advice))
+                candidates.append(
+                    _Candidate(row, declaration, lines, goods, current is None, findings, advice)
+                )
             self.progress(1 + len(goods))
         return candidates
 
@@ -528,8 +591,13 @@ class _Importer:
                 continue
             value = row.values[column.key]
             if column.kind == "flag" and not isinstance(value, bool):
-                self.error(self.workbook.goods, row.number, column.key, "INVALID_FLAG",
-                           _("Write Y or N, not “%(value)s”.") % {"value": value})
+                self.error(
+                    self.workbook.goods,
+                    row.number,
+                    column.key,
+                    "INVALID_FLAG",
+                    _("Write Y or N, not “%(value)s”.") % {"value": value},
+                )
                 value = False
             setattr(line, column.attr, value)
         if line.gnum is None:
@@ -544,15 +612,23 @@ class _Importer:
         if declaration.order_no:
             key = (declaration.ebp_code, declaration.ebp_name, declaration.order_no, declaration.warehouse_id)
             if key in orders:
-                finding = Finding.of("DUPLICATE_ORDER_NO", "orderNo", value=declaration.order_no,
-                                     platform=declaration.ebp_name or declaration.ebp_code)
+                finding = Finding.of(
+                    "DUPLICATE_ORDER_NO",
+                    "orderNo",
+                    value=declaration.order_no,
+                    platform=declaration.ebp_name or declaration.ebp_code,
+                )
                 self.error(sheet, row.number, "orderNo", finding.code, finding.message)
             orders.setdefault(key, row.number)
         if declaration.logistics_no:
             key = (declaration.logistics_code, declaration.logistics_no)
             if key in waybills:
-                finding = Finding.of("DUPLICATE_WAYBILL", "logisticsNo", value=declaration.logistics_no,
-                                     logistics=declaration.logistics_code)
+                finding = Finding.of(
+                    "DUPLICATE_WAYBILL",
+                    "logisticsNo",
+                    value=declaration.logistics_no,
+                    logistics=declaration.logistics_code,
+                )
                 self.error(sheet, row.number, "logisticsNo", finding.code, finding.message)
             waybills.setdefault(key, row.number)
 
@@ -563,8 +639,11 @@ class _Importer:
         for candidate in candidates:
             kind = "create" if candidate.is_new else "update"
             self.outcome.counts[kind] += 1
-            self.status(candidate.head, candidate.goods, _("Would be created") if candidate.is_new
-                        else _("Would be updated"))
+            self.status(
+                candidate.head,
+                candidate.goods,
+                _("Would be created") if candidate.is_new else _("Would be updated"),
+            )
 
     def _prepare(self, candidate: _Candidate) -> None:
         declaration = candidate.declaration
@@ -585,8 +664,9 @@ class _Importer:
                 if any(d.pk is None for d in new):  # backends that do not return ids
                     raise DatabaseError("bulk insert returned no ids")
             if old:
-                bulk_update_with_history(old, Declaration, STORED_FIELDS, batch_size=STORE_CHUNK,
-                                         default_user=self.user)
+                bulk_update_with_history(
+                    old, Declaration, STORED_FIELDS, batch_size=STORE_CHUNK, default_user=self.user
+                )
                 DeclarationLine.objects.filter(declaration__in=old).delete()
             lines = []
             for candidate in chunk:
@@ -609,8 +689,13 @@ class _Importer:
         except DatabaseError as exc:
             if candidate.is_new:
                 candidate.declaration.pk = None
-            self.error(self.workbook.head, candidate.head.number, "copNo", "STORE_FAILED",
-                       _("The declaration could not be stored: %(error)s") % {"error": exc})
+            self.error(
+                self.workbook.head,
+                candidate.head.number,
+                "copNo",
+                "STORE_FAILED",
+                _("The declaration could not be stored: %(error)s") % {"error": exc},
+            )
             return False
 
     def store(self, candidates: list[_Candidate]) -> None:
@@ -636,4 +721,6 @@ class _Importer:
             for candidate in stored:
                 kind = "create" if candidate.is_new else "update"
                 self.outcome.counts[kind] += 1
-                self.status(candidate.head, candidate.goods, _("Created") if candidate.is_new else _("Updated"))
+                self.status(
+                    candidate.head, candidate.goods, _("Created") if candidate.is_new else _("Updated")
+                )

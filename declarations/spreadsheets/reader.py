@@ -1,0 +1,287 @@
+"""Reading an uploaded workbook with python-calamine; the ONE place where cell values are normalised.
+
+A value that cannot be normalised is passed on as the (cleaned) text, so the rules engine reports it on the
+right cell (INVALID_NUMBER, INVALID_DATE) instead of the reader failing. No Django imports beyond the column
+tables, so the benchmark's raw floor can use the same code.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from python_calamine import CalamineWorkbook
+
+from .columns import (
+    CODE,
+    DATE,
+    DECIMAL,
+    FLAG,
+    GOODS_COLUMNS,
+    HEAD_COLUMNS,
+    INTEGER,
+    SHEET_GOODS,
+    SHEET_HEAD,
+    STATUS_HEADER,
+    Column,
+)
+
+EXCEL_EPOCH = datetime.date(1899, 12, 30)  # serial 1 = 1900-01-01 (with Excel's 1900 leap-year bug)
+MAX_CELL_CHARS = 32767  # Excel's own limit; anything longer was not typed into Excel
+
+_SPACES = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
+_EDGE_SPACES = "\u00a0\u3000\u200b\ufeff \t\r\n"
+_HEADER = re.compile(r"^\s*\*?\s*(?P<label>.*?)\s*(?:\((?P<key>[A-Za-z0-9_]+)\))?\s*\*?\s*$")
+_DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+_DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_CODE_WITH_NAME = re.compile(r"^(\S+)\s+\S")  # dropdown entries read "502 美国"
+_TRUE = {"y", "yes", "true", "1", "是", "t"}
+_FALSE = {"n", "no", "false", "0", "否", "f", ""}
+
+
+def _nfkc(text: str) -> str:
+    """Full-width digits, letters and punctuation to ASCII (１２３ -> 123, （ -> ()."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def clean_text(value) -> str:
+    """Any cell as text: floats that are whole numbers lose '.0' (Excel stores 8517620000 as a float)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Y" if value else "N"
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e16:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(sep=" ")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, datetime.time | datetime.timedelta):
+        return str(value)
+    return str(value).strip(_EDGE_SPACES)
+
+
+def normalise_code(value, *, width: int = 0, named: bool = False) -> str:
+    """Codes: no spaces anywhere, ASCII, numeric codes re-padded when Excel dropped their leading zeros."""
+    was_number = isinstance(value, int | float) and not isinstance(value, bool)
+    text = _nfkc(clean_text(value)).strip()
+    if named:
+        match = _CODE_WITH_NAME.match(text)
+        if match:
+            text = match.group(1)
+    text = _SPACES.sub("", text)
+    if width and was_number and text.isdigit():  # typed into a General cell, Excel made it a number
+        text = text.zfill(width)
+    return text
+
+
+def normalise_decimal(value) -> Decimal | str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return clean_text(value)
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        # repr gives the shortest round-tripping text: 0.1 stays 0.1, 8517620000.0 stays whole
+        number = Decimal(repr(value))
+        return number.quantize(Decimal(1)) if number == number.to_integral_value() else number
+    text = _SPACES.sub("", _nfkc(clean_text(value)))
+    if not text:
+        return None
+    plain = text.replace(",", "")
+    try:
+        number = Decimal(plain)
+    except InvalidOperation:
+        return text
+    return number if number.is_finite() else text
+
+
+def normalise_integer(value) -> int | str | None:
+    number = normalise_decimal(value)
+    if isinstance(number, Decimal) and number == number.to_integral_value():
+        return int(number)
+    return None if number is None else str(number)
+
+
+def normalise_date(value) -> datetime.date | str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if 1 <= value < 2958466:  # Excel's date range (to 9999-12-31)
+            return EXCEL_EPOCH + datetime.timedelta(days=int(value))
+        return clean_text(value)
+    text = _nfkc(clean_text(value)).strip()
+    if not text:
+        return None
+    text = text.split(" ")[0] if re.match(r"^\d{4}-\d{2}-\d{2}[ T]", text) else text.split("T")[0]
+    match = _DATE_TEXT.match(text) or _DATE_COMPACT.match(text)
+    if match:
+        try:
+            return datetime.date(*(int(part) for part in match.groups()))
+        except ValueError:
+            return text
+    return text
+
+
+def normalise_flag(value) -> bool | str:
+    text = _SPACES.sub("", _nfkc(clean_text(value))).lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    return clean_text(value)
+
+
+def normalise(value, column: Column):
+    """A raw cell value as the model expects it for ``column``, or the cleaned text when it does not fit."""
+    if column.kind == CODE:
+        return normalise_code(value, width=column.width, named=bool(column.codes))
+    if column.kind == DECIMAL:
+        return normalise_decimal(value)
+    if column.kind == INTEGER:
+        return normalise_integer(value)
+    if column.kind == DATE:
+        return normalise_date(value)
+    if column.kind == FLAG:
+        return normalise_flag(value)
+    return _nfkc_spaces(clean_text(value))
+
+
+def _nfkc_spaces(text: str) -> str:
+    """Free text keeps its characters (Chinese punctuation stays) but loses stray edge spaces."""
+    return text.strip(_EDGE_SPACES)
+
+
+# --- header matching ---
+
+
+def parse_header(text) -> tuple[str, str]:
+    """'*订单编号 (orderNo)' -> ('订单编号', 'orderNo'); '订单编号' -> ('订单编号', '')."""
+    raw = _nfkc(clean_text(text))
+    match = _HEADER.match(raw)
+    if not match:
+        return raw.strip(), ""
+    return match.group("label").strip(), match.group("key") or ""
+
+
+def match_columns(
+    headers: Iterable, columns: tuple[Column, ...]
+) -> tuple[dict[str, int], list[tuple[int, str]]]:
+    """Map column key -> index by key (case-insensitive) or by the Chinese label alone, in any order.
+
+    Returns (found, unknown): unknown lists (index, header text) of non-empty headers that match nothing.
+    """
+    by_key = {c.key.lower(): c for c in columns}
+    by_label = {_nfkc(c.label): c for c in columns}
+    found: dict[str, int] = {}
+    unknown: list[tuple[int, str]] = []
+    for index, header in enumerate(headers):
+        text = clean_text(header)
+        if not text or text == STATUS_HEADER:
+            continue
+        label, key = parse_header(text)
+        column = by_key.get(key.lower()) if key else None
+        if column is None:
+            column = by_label.get(label) or by_key.get(label.lower())
+        if column is None or column.key in found:
+            unknown.append((index, text))
+            continue
+        found[column.key] = index
+    return found, unknown
+
+
+# --- reading ---
+
+
+@dataclass
+class Row:
+    number: int  # 1-based Excel row number
+    values: dict  # key -> normalised value
+    raw: list  # the row's cells as read (for the report)
+
+
+@dataclass
+class Sheet:
+    name: str
+    columns: dict[str, int] = field(default_factory=dict)  # key -> 0-based column index
+    unknown: list[tuple[int, str]] = field(default_factory=list)
+    headers: list = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
+    too_long: list[tuple[int, str]] = field(default_factory=list)  # (row number, key) of oversize cells
+    present: bool = True
+
+
+@dataclass
+class Workbook:
+    head: Sheet
+    goods: Sheet
+
+
+def find_sheet(names: list[str], wanted: str) -> str | None:
+    """The workbook's name for a template sheet: exact, or its Chinese or English half alone."""
+    if wanted in names:
+        return wanted
+    zh, en = wanted.split(" ", 1)
+    for name in names:
+        if name.strip() in (zh, en) or name.strip().lower() == en.lower():
+            return name
+    return None
+
+
+def sheet_heights(path) -> dict[str, int]:
+    """Row counts of the two data sheets as the workbook declares them (cheap: no cell normalisation)."""
+    book = CalamineWorkbook.from_path(str(path))
+    heights = {}
+    for wanted in (SHEET_HEAD, SHEET_GOODS):
+        name = find_sheet(book.sheet_names, wanted)
+        if name is not None:
+            heights[wanted] = book.get_sheet_by_name(name).height
+    return heights
+
+
+def _read_sheet(book: CalamineWorkbook, wanted: str, columns: tuple[Column, ...]) -> Sheet:
+    name = find_sheet(book.sheet_names, wanted)
+    if name is None:
+        return Sheet(name=wanted, present=False)
+    data = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    if not data:
+        return Sheet(name=name)
+    headers = list(data[0])
+    found, unknown = match_columns(headers, columns)
+    sheet = Sheet(name=name, columns=found, unknown=unknown, headers=headers)
+    by_key = {c.key: c for c in columns}
+    spec = [(key, index, by_key[key]) for key, index in found.items()]
+    for offset, cells in enumerate(data[1:], start=2):
+        if not any(
+            cell not in ("", None) and not (isinstance(cell, str) and not cell.strip()) for cell in cells
+        ):
+            continue  # an empty row is not a record
+        values = {}
+        for key, index, column in spec:
+            cell = cells[index] if index < len(cells) else None
+            if isinstance(cell, str) and len(cell) > MAX_CELL_CHARS:
+                sheet.too_long.append((offset, key))
+                cell = cell[:MAX_CELL_CHARS]
+            values[key] = normalise(cell, column)
+        sheet.rows.append(Row(offset, values, list(cells)))
+    return sheet
+
+
+def read_workbook(path) -> Workbook:
+    """Read both data sheets; the caller has already checked size, zip structure and row counts."""
+    book = CalamineWorkbook.from_path(str(path))
+    return Workbook(
+        head=_read_sheet(book, SHEET_HEAD, HEAD_COLUMNS),
+        goods=_read_sheet(book, SHEET_GOODS, GOODS_COLUMNS),
+    )

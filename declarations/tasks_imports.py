@@ -1,0 +1,10 @@
+"""Thin Celery task for spreadsheet imports: load by id, call the service (idempotent by copNo)."""
+
+from celery import shared_task
+
+from declarations.services import imports as import_services
+
+
+@shared_task(name="declarations.tasks.import_job_run_task", acks_late=True)
+def import_job_run_task(job_id: int, language: str | None = None) -> str:
+    return import_services.import_job_run(job_id=job_id, language=language).state
