@@ -103,15 +103,19 @@ class RegistrationForm(forms.ModelForm):
         """Uniqueness is reported by clean() with a readable message."""
 
 
-class AttachmentForm(forms.ModelForm):
-    class Meta:
-        model = RegistrationAttachment
-        fields = ["title", "file"]
+class DocumentUploadMixin:
+    """Type and size of an uploaded proof document are checked the same way for every document form."""
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
         check_document(upload)
         return upload
+
+
+class AttachmentForm(DocumentUploadMixin, forms.ModelForm):
+    class Meta:
+        model = RegistrationAttachment
+        fields = ["title", "file"]
 
 
 class WarehouseForm(forms.ModelForm):
@@ -160,15 +164,10 @@ class WarehouseForm(forms.ModelForm):
         """Reported by clean() on the name field."""
 
 
-class WarehouseDocumentForm(forms.ModelForm):
+class WarehouseDocumentForm(DocumentUploadMixin, forms.ModelForm):
     class Meta:
         model = WarehouseDocument
         fields = ["doc_type", "file"]
-
-    def clean_file(self):
-        upload = self.cleaned_data.get("file")
-        check_document(upload)
-        return upload
 
 
 class CatalogueItemForm(forms.ModelForm):
@@ -207,42 +206,55 @@ class CatalogueItemForm(forms.ModelForm):
         """Reported by clean() on the item number."""
 
 
-HEAD_FIELDS = [
-    "mode",
-    "channel",
-    "enterprise",
-    "agent",
-    "warehouse",
-    "order_no",
-    "customs_code",
-    "port_code",
-    "ebp_code",
-    "ebp_name",
-    "logistics_code",
-    "logistics_name",
-    "logistics_no",
-    "owner_code",
-    "owner_name",
-    "ie_date",
-    "traf_mode",
-    "traf_name",
-    "voyage_no",
-    "bill_no",
-    "total_package_no",
-    "loct_no",
-    "license_no",
-    "country",
-    "pod",
-    "currency",
-    "freight",
-    "insured_fee",
-    "wrap_type",
-    "pack_no",
-    "gross_weight",
-    "net_weight",
-    "goods_info",
-    "note",
+# The declaration form's header, in display sections; the form's field list is derived from it.
+HEAD_SECTIONS = [
+    (
+        _("Declaration"),
+        ["mode", "channel", "enterprise", "agent", "warehouse", "order_no", "customs_code", "port_code"],
+    ),
+    (
+        _("Platform and logistics"),
+        [
+            "ebp_code",
+            "ebp_name",
+            "logistics_code",
+            "logistics_name",
+            "logistics_no",
+            "owner_code",
+            "owner_name",
+        ],
+    ),
+    (
+        _("Transport"),
+        [
+            "ie_date",
+            "traf_mode",
+            "traf_name",
+            "voyage_no",
+            "bill_no",
+            "total_package_no",
+            "loct_no",
+            "license_no",
+            "country",
+            "pod",
+        ],
+    ),
+    (
+        _("Packages and value"),
+        [
+            "currency",
+            "freight",
+            "insured_fee",
+            "wrap_type",
+            "pack_no",
+            "gross_weight",
+            "net_weight",
+            "goods_info",
+            "note",
+        ],
+    ),
 ]
+HEAD_FIELDS = [name for _title, names in HEAD_SECTIONS for name in names]
 
 LINE_FIELDS = [
     "item_no",

@@ -19,16 +19,20 @@ from declarations.models import CEB_HEAD_FIELDS, CEB_LINE_FIELDS, Declaration, D
 
 from .catalogue import CATALOGUE, ERROR, SEVERITIES, WARNING
 
-# Fields without a CEB element of their own: name -> (model, model field).
-_EXTRA_FIELDS: dict[str, tuple[type, str]] = {
-    "ebcCode": (Declaration, "enterprise"),
-    "agentCode": (Declaration, "agent"),
-    "tradeMode": (Declaration, "mode"),
-    "channel": (Declaration, "channel"),
-    "warehouse": (Declaration, "warehouse"),
-    "licence": (DeclarationLine, "licence"),
-    "inspection": (DeclarationLine, "inspection"),
-    "tax": (DeclarationLine, "tax"),
+# Finding field -> model attribute: the CEB element names, plus the fields without a CEB element of their own.
+HEAD_FINDING_FIELDS: dict[str, str] = {
+    **CEB_HEAD_FIELDS,
+    "ebcCode": "enterprise",
+    "agentCode": "agent",
+    "tradeMode": "mode",
+    "channel": "channel",
+    "warehouse": "warehouse",
+}
+LINE_FINDING_FIELDS: dict[str, str] = {
+    **CEB_LINE_FIELDS,
+    "licence": "licence",
+    "inspection": "inspection",
+    "tax": "tax",
 }
 _LABELS = {
     "lines": _("goods lines"),
@@ -39,15 +43,12 @@ _LABELS = {
 
 def field_label(name: str, *, line: bool) -> str:
     """The human name of a finding's field in the active language (the model's verbose name)."""
-    if line and name in CEB_LINE_FIELDS:
-        return str(DeclarationLine._meta.get_field(CEB_LINE_FIELDS[name]).verbose_name)
-    if name in CEB_HEAD_FIELDS:
-        return str(Declaration._meta.get_field(CEB_HEAD_FIELDS[name]).verbose_name)
-    if name in CEB_LINE_FIELDS:
-        return str(DeclarationLine._meta.get_field(CEB_LINE_FIELDS[name]).verbose_name)
-    if name in _EXTRA_FIELDS:
-        model, attr = _EXTRA_FIELDS[name]
-        return str(model._meta.get_field(attr).verbose_name)
+    if line and name in LINE_FINDING_FIELDS:
+        return str(DeclarationLine._meta.get_field(LINE_FINDING_FIELDS[name]).verbose_name)
+    if name in HEAD_FINDING_FIELDS:
+        return str(Declaration._meta.get_field(HEAD_FINDING_FIELDS[name]).verbose_name)
+    if name in LINE_FINDING_FIELDS:
+        return str(DeclarationLine._meta.get_field(LINE_FINDING_FIELDS[name]).verbose_name)
     if name in _LABELS:
         return str(_LABELS[name])
     return name

@@ -14,9 +14,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from declarations.choices import EDITABLE_STATUSES, STATUS_RANK, Channel, DeclarationStatus, Mode
-from declarations.forms import LINE_FIELDS, DeclarationFilterForm, DeclarationForm, DeclarationLineFormSet
-from declarations.models import CEB_HEAD_FIELDS, CEB_LINE_FIELDS, CatalogueItem
-from declarations.rules.finding import Finding
+from declarations.forms import (
+    HEAD_SECTIONS,
+    LINE_FIELDS,
+    DeclarationFilterForm,
+    DeclarationForm,
+    DeclarationLineFormSet,
+)
+from declarations.models import CatalogueItem
+from declarations.rules.finding import HEAD_FINDING_FIELDS, LINE_FINDING_FIELDS, Finding
 from declarations.selectors import (
     declarations_for_user,
     enterprise_ids_for_user,
@@ -37,15 +43,6 @@ from declarations.views.common import is_htmx
 PAGE_SIZE = 25
 LINES_PREFIX = "lines"
 # Finding.field (CEB element name, or a model field for data without one) -> form field.
-HEAD_FINDING_FIELDS = {
-    **CEB_HEAD_FIELDS,
-    "ebcCode": "enterprise",
-    "agentCode": "agent",
-    "tradeMode": "mode",
-    "channel": "channel",
-    "warehouse": "warehouse",
-}
-LINE_FINDING_FIELDS = {**CEB_LINE_FIELDS, "licence": "licence", "inspection": "inspection", "tax": "tax"}
 # Statuses in which the worker or customs will still move the declaration: the status fragment keeps polling.
 POLLING_STATUSES = frozenset(
     {
@@ -58,55 +55,6 @@ POLLING_STATUSES = frozenset(
         DeclarationStatus.CANCEL_REQUESTED,
     }
 )
-HEAD_SECTIONS = [
-    (
-        _("Declaration"),
-        ["mode", "channel", "enterprise", "agent", "warehouse", "order_no", "customs_code", "port_code"],
-    ),
-    (
-        _("Platform and logistics"),
-        [
-            "ebp_code",
-            "ebp_name",
-            "logistics_code",
-            "logistics_name",
-            "logistics_no",
-            "owner_code",
-            "owner_name",
-        ],
-    ),
-    (
-        _("Transport"),
-        [
-            "ie_date",
-            "traf_mode",
-            "traf_name",
-            "voyage_no",
-            "bill_no",
-            "total_package_no",
-            "loct_no",
-            "license_no",
-            "country",
-            "pod",
-        ],
-    ),
-    (
-        _("Packages and value"),
-        [
-            "currency",
-            "freight",
-            "insured_fee",
-            "wrap_type",
-            "pack_no",
-            "gross_weight",
-            "net_weight",
-            "goods_info",
-            "note",
-        ],
-    ),
-]
-
-
 # ---- list -------------------------------------------------------------------------------------------------
 
 
