@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from declarations.choices import REVIEW_TRANSITIONS, ReviewStatus
-from declarations.models import Registration, WarehouseFiling
+from declarations.models import Registration, RegistrationAttachment, WarehouseDocument, WarehouseFiling
 from declarations.services.notifications import enterprise_notify
 
 
@@ -95,3 +95,23 @@ def warehouse_filing_review(
         lambda: enterprise_notify(enterprise=warehouse.enterprise, kind="filing_reviewed", text=text)
     )
     return obj
+
+
+def _assert_open(obj, message: str) -> None:
+    """Documents may be added while the record can still be submitted (draft, or rejected and being corrected)."""
+    if ReviewStatus.SUBMITTED not in REVIEW_TRANSITIONS[obj.status]:
+        raise ValidationError(message, code="not_open")
+
+
+@transaction.atomic
+def registration_attachment_add(*, registration: Registration, title: str, file) -> RegistrationAttachment:
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    _assert_open(registration, _("Attachments can only be added before the registration is submitted."))
+    return RegistrationAttachment.objects.create(registration=registration, title=title, file=file)
+
+
+@transaction.atomic
+def warehouse_document_add(*, filing: WarehouseFiling, doc_type: str, file) -> WarehouseDocument:
+    filing = WarehouseFiling.objects.select_for_update().get(pk=filing.pk)
+    _assert_open(filing, _("Documents can only be added before the filing is submitted."))
+    return WarehouseDocument.objects.create(filing=filing, doc_type=doc_type, file=file)

@@ -7,10 +7,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from declarations.choices import ReviewStatus
 from declarations.forms import AttachmentForm, RegistrationForm
 from declarations.selectors import get_object_for_user, registrations_for_user
-from declarations.services.filings import registration_submit
+from declarations.services.filings import registration_attachment_add, registration_submit
 from declarations.views.common import member_enterprises, require_member
 
 
@@ -42,14 +41,17 @@ def registration_detail(request, pk: int):
     form = AttachmentForm()
     if request.method == "POST":
         require_member(user=request.user, enterprise=registration.enterprise)
-        if registration.status not in (ReviewStatus.DRAFT, ReviewStatus.REJECTED):
-            messages.error(request, _("Attachments can only be added before the registration is submitted."))
-            return redirect("registration_detail", pk=pk)
         form = AttachmentForm(request.POST, request.FILES)
         if form.is_valid():
-            attachment = form.save(commit=False)
-            attachment.registration = registration
-            attachment.save()
+            try:
+                registration_attachment_add(
+                    registration=registration,
+                    title=form.cleaned_data["title"],
+                    file=form.cleaned_data["file"],
+                )
+            except ValidationError as exc:
+                messages.error(request, exc.messages[0])
+                return redirect("registration_detail", pk=pk)
             messages.success(request, _("Attachment uploaded."))
             return redirect("registration_detail", pk=pk)
     return render(

@@ -11,7 +11,7 @@ from declarations.choices import ReviewStatus, WarehouseOwnership
 from declarations.forms import WarehouseDocumentForm, WarehouseForm
 from declarations.models import WarehouseDocument, WarehouseFiling
 from declarations.selectors import get_object_for_user, warehouse_filings_for_user, warehouses_for_user
-from declarations.services.filings import warehouse_filing_submit
+from declarations.services.filings import warehouse_document_add, warehouse_filing_submit
 from declarations.views.common import member_enterprises, require_member
 
 # The proof a filing needs by ownership (出口海外仓业务模式备案: deed or lease contract).
@@ -90,14 +90,15 @@ def warehouse_filing_detail(request, pk: int):
     form = WarehouseDocumentForm(initial={"doc_type": REQUIRED_PROOF.get(filing.warehouse.ownership)})
     if request.method == "POST":
         require_member(user=request.user, enterprise=filing.warehouse.enterprise)
-        if filing.status not in (ReviewStatus.DRAFT, ReviewStatus.REJECTED):
-            messages.error(request, _("Documents can only be added before the filing is submitted."))
-            return redirect("warehouse_filing_detail", pk=pk)
         form = WarehouseDocumentForm(request.POST, request.FILES)
         if form.is_valid():
-            document = form.save(commit=False)
-            document.filing = filing
-            document.save()
+            try:
+                warehouse_document_add(
+                    filing=filing, doc_type=form.cleaned_data["doc_type"], file=form.cleaned_data["file"]
+                )
+            except ValidationError as exc:
+                messages.error(request, exc.messages[0])
+                return redirect("warehouse_filing_detail", pk=pk)
             messages.success(request, _("Document uploaded."))
             return redirect("warehouse_filing_detail", pk=pk)
     return render(
