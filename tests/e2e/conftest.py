@@ -29,11 +29,21 @@ def default_language():
     translation.deactivate()
 
 
+def _unavailable(reason: str):
+    # Under CI a missing browser is a failure, never a silent skip.
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"browser tests cannot run under CI: {reason}")
+    pytest.skip(reason)
+
+
 @pytest.fixture(scope="session")
 def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
+    try:
+        from playwright import sync_api
+    except ImportError:
+        _unavailable("playwright is not installed")
     if not os.path.exists(CHROMIUM):
-        pytest.skip("Debian's chromium is not installed")
+        _unavailable("Debian's chromium is not installed")
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
