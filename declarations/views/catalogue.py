@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from declarations.forms import CatalogueItemForm
 from declarations.models import CatalogueItem
 from declarations.selectors import enterprise_ids_for_user, get_object_for_user
+from declarations.services.enterprises import catalogue_item_delete, catalogue_item_save
 from declarations.views.common import member_enterprises, require_member
 
 
@@ -31,7 +32,7 @@ def catalogue_list(request):
 def catalogue_create(request):
     form = CatalogueItemForm(request.POST or None, enterprises=member_enterprises(user=request.user))
     if request.method == "POST" and form.is_valid():
-        form.save()  # no catalogue service exists yet
+        catalogue_item_save(**form.cleaned_data)
         messages.success(request, _("Catalogue item saved."))
         return redirect("catalogue_list")
     return render(request, "declarations/catalogue_form.html", {"form": form})
@@ -46,7 +47,7 @@ def catalogue_edit(request, pk: int):
         request.POST or None, instance=item, enterprises=member_enterprises(user=request.user)
     )
     if request.method == "POST" and form.is_valid():
-        form.save()
+        catalogue_item_save(item=item, **form.cleaned_data)
         messages.success(request, _("Catalogue item saved."))
         return redirect("catalogue_list")
     return render(request, "declarations/catalogue_form.html", {"form": form, "item": item})
@@ -57,6 +58,6 @@ def catalogue_edit(request, pk: int):
 def catalogue_delete(request, pk: int):
     item = get_object_for_user(catalogue_for_user(user=request.user), pk=pk)
     require_member(user=request.user, enterprise=item.enterprise)
-    item.delete()
+    catalogue_item_delete(item=item)
     messages.success(request, _("Catalogue item deleted."))
     return redirect("catalogue_list")

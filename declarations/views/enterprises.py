@@ -2,15 +2,15 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from declarations.forms import EnterpriseForm
 from declarations.identifiers import is_valid_customs_code, is_valid_uscc
-from declarations.models import Enterprise, Membership
+from declarations.models import Enterprise
 from declarations.selectors import enterprises_for_user, get_object_for_user
+from declarations.services import enterprises as enterprise_services
 from declarations.views.common import require_admin
 
 
@@ -25,10 +25,7 @@ def enterprise_list(request):
 def enterprise_create(request):
     form = EnterpriseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        # No enterprise service exists yet; the two rows are written together.
-        with transaction.atomic():
-            enterprise = form.save()
-            Membership.objects.create(user=request.user, enterprise=enterprise, role=Membership.Role.ADMIN)
+        enterprise = enterprise_services.enterprise_create(creator=request.user, **form.cleaned_data)
         messages.success(request, _("Enterprise %(name)s created.") % {"name": enterprise.name})
         return redirect("enterprise_list")
     return render(request, "declarations/enterprise_form.html", {"form": form})
@@ -41,7 +38,7 @@ def enterprise_edit(request, pk: int):
         require_admin(user=request.user, enterprise=enterprise)
     form = EnterpriseForm(request.POST or None, instance=enterprise)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        enterprise_services.enterprise_update(enterprise=enterprise, **form.cleaned_data)
         messages.success(request, _("Enterprise %(name)s saved.") % {"name": enterprise.name})
         return redirect("enterprise_list")
     return render(request, "declarations/enterprise_form.html", {"form": form, "enterprise": enterprise})
