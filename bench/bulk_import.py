@@ -3,8 +3,8 @@
     .venv/bin/python bench/bulk_import.py [--declarations 10000] [--lines 10]
 
 (a) raw floor: python-calamine read + lxml build of CEB603 + XSD validation, no Django in the measured part;
-(b) our import end to end (read, validate, store, render, XSD-check, outbox) on a fresh test database: SQLite,
-or PostgreSQL when DATABASE_URL points there. Prints lines/s for both, the ratio (b)/(a) and peak RSS.
+(b) our import end to end (read, validate, store, render, XSD-check, store the messages, outbox) on a fresh
+test database: SQLite, or PostgreSQL when DATABASE_URL points there. Prints lines/s for both, the ratio (b)/(a) and peak RSS.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import copy
 import datetime
 import os
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -132,9 +133,8 @@ def raw_floor(path: Path, sample_xml: bytes, xsd_path: Path) -> tuple[float, int
 def our_import(path: Path, user) -> tuple[float, dict]:
     from django.core.files import File
 
-    from declarations.messages.exchange import outbox_write
-    from declarations.messages.render import render_all
     from declarations.models import Declaration
+    from declarations.services.bulk_render import declarations_render_bulk
     from declarations.services.imports import import_job_create, import_job_run
 
     started = time.perf_counter()
@@ -143,13 +143,37 @@ def our_import(path: Path, user) -> tuple[float, dict]:
             user=user, uploaded_file=File(fh, name=path.name), dry_run=False, run_async=False
         )
     job = import_job_run(job_id=job.pk, language="en")
-    rendered = 0
-    outbox = Path(tempfile.mkdtemp(prefix="bench-outbox-"))
-    for declaration in Declaration.objects.prefetch_related("lines").select_related("enterprise", "agent"):
-        for message in render_all(declaration, list(declaration.lines.all())):
-            outbox_write(directory=outbox, file_name=f"{message.guid}.xml", content=message.content)
-            rendered += 1
-    return time.perf_counter() - started, {**job.counts, "timings": job.timings, "messages": rendered}
+    mark = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="bench-outbox-") as outbox:
+        result = declarations_render_bulk(
+            declaration_ids=Declaration.objects.order_by("pk").values_list("pk", flat=True),
+            outbox_dir=Path(outbox),
+        )
+        elapsed = time.perf_counter() - started
+        timings = {**job.timings, "render": round(time.perf_counter() - mark, 3)}
+    return elapsed, {
+        **job.counts,
+        "timings": timings,
+        "messages": result.rendered,
+        "render_failed": len(result.failed),
+    }
+
+
+def _child(function, *args):
+    """Run one bench phase in a fresh process, so its memory does not count towards our import's peak RSS."""
+    import django
+
+    django.setup()
+    result = function(*args)
+    return result, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _in_child(function, *args):
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return pool.submit(_child, function, *args).result()
 
 
 def main() -> None:
@@ -168,6 +192,10 @@ def main() -> None:
 
     settings.UPLOAD_MAX_BYTES = max(settings.UPLOAD_MAX_BYTES, 200 * 1024 * 1024)
     setup_test_environment()
+    bench_dir = tempfile.mkdtemp(prefix="bench-db-")
+    if connection.vendor == "sqlite":
+        # A file, as in a deployment: Django's default in-memory test database would count towards our RSS.
+        settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = str(Path(bench_dir) / "bench.sqlite3")
     old_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
     try:
         from declarations.messages.ceb603 import render_inventory
@@ -188,24 +216,32 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "bench.xlsx"
             mark = time.perf_counter()
-            make_workbook(path, args.declarations, args.lines, exporter.customs_code)
+            _in_child(make_workbook, path, args.declarations, args.lines, exporter.customs_code)
             print(
                 f"workbook: {args.declarations} declarations, {total_lines} lines, "
                 f"{path.stat().st_size / 1e6:.1f} MB, built in {time.perf_counter() - mark:.1f} s"
             )
-            raw_seconds, invalid = raw_floor(path, sample_xml, OUR_XSD_PATH)
+            (raw_seconds, invalid), raw_rss = _in_child(raw_floor, path, sample_xml, OUR_XSD_PATH)
             print(
-                f"(a) raw floor: {raw_seconds:.1f} s, {total_lines / raw_seconds:,.0f} lines/s, {invalid} invalid"
+                f"(a) raw floor: {raw_seconds:.1f} s, {total_lines / raw_seconds:,.0f} lines/s, {invalid} invalid; "
+                f"peak RSS {raw_rss:.0f} MB (own process)"
             )
             ours_seconds, info = our_import(path, user)
             print(
                 f"(b) our import on {connection.vendor}: {ours_seconds:.1f} s, "
                 f"{total_lines / ours_seconds:,.0f} lines/s; {info}"
             )
-        print(f"ratio (b)/(a) in lines/s: {raw_seconds / ours_seconds:.2f}")
-        print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+        print(
+            f"ratio (b)/(a) in lines/s on {connection.vendor}: {raw_seconds / ours_seconds:.2f} (goal >= 0.5)"
+        )
+        # This process never held the generated workbook's writer or the raw floor's data (own processes).
+        print(
+            f"peak RSS of (b) on {connection.vendor}: "
+            f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB (goal <= 600 MB)"
+        )
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
+        shutil.rmtree(bench_dir, ignore_errors=True)
 
 
 if __name__ == "__main__":

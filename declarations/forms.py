@@ -16,6 +16,8 @@ from declarations.models import (
     RegistrationAttachment,
     WarehouseDocument,
 )
+from declarations.rules.fields import MAX_LINES
+from declarations.rules.finding import Finding
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 # Leading bytes per allowed extension: the extension alone proves nothing about the content.
@@ -315,7 +317,19 @@ class DeclarationLineForm(forms.ModelForm):
         self.fields["bar_code"].required = False
 
 
-DeclarationLineFormSet = forms.formset_factory(DeclarationLineForm, extra=0, can_delete=True, min_num=1)
+class BaseDeclarationLineFormSet(forms.BaseFormSet):
+    def clean(self):
+        super().clean()
+        # More lines than a message can carry is refused outright (nothing stored), as in the API.
+        count = sum(1 for form in self.forms if not self._should_delete_form(form))
+        if count > MAX_LINES:
+            finding = Finding.of("TOO_MANY_LINES", "lines", max=MAX_LINES, count=count)
+            raise ValidationError(finding.message, code="too_many_forms")
+
+
+DeclarationLineFormSet = forms.formset_factory(
+    DeclarationLineForm, formset=BaseDeclarationLineFormSet, extra=0, can_delete=True, min_num=1
+)
 
 
 class DeclarationFilterForm(forms.Form):

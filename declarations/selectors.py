@@ -1,9 +1,30 @@
 """Tenant-scoped reads. Tenancy lives here: every view and API endpoint reads through these functions."""
 
-from django.db.models import Q, QuerySet
-from django.http import Http404
+import datetime
+from collections import defaultdict
+from decimal import Decimal
 
-from declarations.models import Declaration, Enterprise, OverseasWarehouse, Registration, WarehouseFiling
+from django.conf import settings
+from django.db.models import Count, DateField, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+from django.http import Http404
+from django.utils import timezone
+
+from declarations.choices import ATTENTION_STATUSES, RETURN_STATUS_MAP, Channel, Mode
+from declarations.models import (
+    Currency,
+    Declaration,
+    DeclarationLine,
+    Enterprise,
+    ExchangeRate,
+    ImportJob,
+    OverseasWarehouse,
+    Receipt,
+    Registration,
+    WarehouseFiling,
+)
+from declarations.rules.channel import ChannelAdvice, recommend_channel
+from declarations.rules.context import RuleContext
 
 
 def enterprises_for_user(*, user) -> QuerySet[Enterprise]:
@@ -42,9 +63,139 @@ def warehouse_filings_for_user(*, user) -> QuerySet[WarehouseFiling]:
     return WarehouseFiling.objects.filter(warehouse__enterprise_id__in=enterprise_ids_for_user(user=user))
 
 
+def import_jobs_for_user(*, user) -> QuerySet[ImportJob]:
+    """Spreadsheet import jobs are private to their uploader (another user's job is a 404, even for staff)."""
+    if not user or not user.is_authenticated:
+        return ImportJob.objects.none()
+    return ImportJob.objects.filter(user=user).order_by("-created_at", "-pk")
+
+
 def get_object_for_user(queryset: QuerySet, **lookup):
     """Fetch from an already tenant-scoped queryset; another tenant's object is a 404, never a 403."""
     try:
         return queryset.get(**lookup)
     except queryset.model.DoesNotExist as exc:
         raise Http404 from exc
+
+
+# ---- dashboard --------------------------------------------------------------------------------------------
+
+CNY = "142"
+DASHBOARD_MONTHS = 12
+ATTENTION_RETURN_STATUSES = sorted(
+    code for code, status in RETURN_STATUS_MAP.items() if status in ATTENTION_STATUSES
+)
+
+
+def _month_start(months_back: int) -> datetime.date:
+    today = timezone.localdate()
+    year, month = divmod(today.year * 12 + today.month - 1 - months_back, 12)
+    return datetime.date(year, month + 1, 1)
+
+
+def declaration_counts_by_status(*, declarations: QuerySet[Declaration]) -> dict[str, int]:
+    """``declarations`` is already tenant-scoped (``declarations_for_user``); one GROUP BY query."""
+    return dict(declarations.order_by().values_list("status").annotate(n=Count("id")))
+
+
+def receipts_needing_attention(*, declarations: QuerySet[Declaration], limit: int = 10) -> QuerySet[Receipt]:
+    return (
+        Receipt.objects.filter(
+            declaration__in=declarations.values("pk"), return_status__in=ATTENTION_RETURN_STATUSES
+        )
+        .select_related("declaration")
+        .defer("raw")
+        .order_by("-received_at", "-id")[:limit]
+    )
+
+
+def dashboard_figures(*, declarations: QuerySet[Declaration]) -> list[dict]:
+    """One row per (month, mode, channel) of the last 12 months: count and goods value in CNY (None when a
+    rate is missing). Three queries whatever the number of declarations: counts, line sums, rates."""
+    since = _month_start(DASHBOARD_MONTHS - 1)
+    recent = declarations.filter(created_at__date__gte=since)
+    month = TruncMonth("created_at", output_field=DateField())
+    counts = (
+        recent.order_by().annotate(month=month).values("month", "mode", "channel").annotate(n=Count("id"))
+    )
+    values = (
+        DeclarationLine.objects.filter(declaration__in=recent.values("pk"))
+        .order_by()
+        .annotate(month=TruncMonth("declaration__created_at", output_field=DateField()))
+        .values("month", "declaration__mode", "declaration__channel", "currency")
+        .annotate(total=Sum("total_price"))
+    )
+    rates = {
+        (r.currency_id, r.month): r.rate
+        for r in ExchangeRate.objects.filter(month__gte=since).only("currency", "month", "rate")
+    }
+    value_cny: dict[tuple, Decimal | None] = defaultdict(lambda: Decimal("0"))
+    for row in values:
+        key = (row["month"], row["declaration__mode"], row["declaration__channel"])
+        rate = Decimal("1") if row["currency"] == CNY else rates.get((row["currency"], row["month"]))
+        if rate is None or value_cny[key] is None:
+            value_cny[key] = None
+        else:
+            value_cny[key] += (row["total"] or Decimal("0")) * rate
+    rows = []
+    for row in counts:
+        key = (row["month"], row["mode"], row["channel"])
+        rows.append(
+            {
+                "month": row["month"],
+                "mode": Mode(row["mode"]).label if row["mode"] in Mode.values else row["mode"],
+                "channel": Channel(row["channel"]).label if row["channel"] in Channel.values else "—",
+                "count": row["n"],
+                "value": value_cny.get(key, Decimal("0")),
+            }
+        )
+    rows.sort(key=lambda r: (r["month"], r["mode"], r["channel"]))
+    top = max((r["value"] or Decimal("0") for r in rows), default=Decimal("0"))
+    for r in rows:
+        r["percent"] = int((r["value"] or 0) * 100 / top) if top else 0
+    return rows
+
+
+# ---- channel advice ---------------------------------------------------------------------------------------
+
+
+def _not_loaded(*args):
+    raise RuntimeError("the channel advice context loads only currencies and rates")
+
+
+def _advice_context() -> RuleContext:
+    """What ``recommend_channel`` reads (currencies, one exchange rate, the limit) and nothing else: the full
+    ``RuleContext.from_db`` loads every code table, the HS list included, which a page view must not pay."""
+    currency_iso = dict(Currency.objects.values_list("code", "iso_code"))
+
+    def rate_for(currency: str, month: datetime.date) -> Decimal | None:
+        return (
+            ExchangeRate.objects.filter(currency_id=currency, month=month)
+            .values_list("rate", flat=True)
+            .first()
+        )
+
+    none: frozenset[str] = frozenset()
+    return RuleContext(
+        customs_offices=none,
+        pilot_offices=none,
+        currencies=frozenset(currency_iso),
+        countries=none,
+        units=none,
+        transport_modes=none,
+        packing_types=none,
+        hs6=none,
+        rate_for=rate_for,
+        has_approved_registration=_not_loaded,
+        warehouse_filing_approved=_not_loaded,
+        is_duplicate=_not_loaded,
+        list_limit_cny=Decimal(str(settings.LIST_CHANNEL_LIMIT_CNY)),
+        currency_iso={code: iso for code, iso in currency_iso.items() if iso},
+    )
+
+
+def channel_advice(*, declaration: Declaration, lines=None) -> ChannelAdvice:
+    """The channel advice of a declaration, recomputed for its reason text (only the reason code is stored).
+    Two queries (three for a foreign currency) besides the lines, whatever the number of lines."""
+    lines = list(declaration.lines.all()) if lines is None else list(lines)
+    return recommend_channel(declaration, lines, _advice_context())

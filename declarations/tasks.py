@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from declarations.services import declarations as declaration_services
+from declarations.services import dispatch as dispatch_services
 from declarations.services import receipts as receipt_services
 from declarations.services import submission as submission_services
 
@@ -21,6 +22,12 @@ def declaration_render_task(declaration_id: int, version: int) -> list[str]:
 @shared_task(name="declarations.tasks.receipts_ingest_task")
 def receipts_ingest_task() -> dict:
     return receipt_services.receipts_ingest().as_dict()
+
+
+@shared_task(name="declarations.tasks.dispatch_pending_task")
+def dispatch_pending_task() -> dict:
+    """Beat: republish task intents the broker did not accept (Redis was down) — the outbox sweeper."""
+    return dispatch_services.dispatch_pending().as_dict()
 
 
 # Registered here so the worker's autodiscovery finds the spreadsheet-import task too.

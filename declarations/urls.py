@@ -26,6 +26,11 @@ urlpatterns = [
     path(
         "registrations/<int:pk>/submit/", registrations.registration_submit_view, name="registration_submit"
     ),
+    path(
+        "registrations/<int:pk>/attachments/<int:attachment_id>/",
+        registrations.registration_attachment_download,
+        name="registration_attachment",
+    ),
     path("warehouses/", warehouses.warehouse_list, name="warehouse_list"),
     path("warehouses/new/", warehouses.warehouse_create, name="warehouse_create"),
     path("warehouses/<int:pk>/", warehouses.warehouse_detail, name="warehouse_detail"),
@@ -33,6 +38,11 @@ urlpatterns = [
     path("warehouses/<int:pk>/filings/", warehouses.warehouse_filing_create, name="warehouse_filing_create"),
     path("filings/<int:pk>/", warehouses.warehouse_filing_detail, name="warehouse_filing_detail"),
     path("filings/<int:pk>/submit/", warehouses.warehouse_filing_submit_view, name="warehouse_filing_submit"),
+    path(
+        "filings/<int:pk>/documents/<int:document_id>/",
+        warehouses.warehouse_document_download,
+        name="warehouse_document",
+    ),
     path("declarations/", declarations.declaration_list, name="declaration_list"),
     path("declarations/new/", declarations.declaration_create, name="declaration_create"),
     path("declarations/lines/", declarations.declaration_lines, name="declaration_lines"),

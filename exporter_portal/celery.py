@@ -1,4 +1,9 @@
-"""Celery application. Tasks use Django's task class so services can dispatch with ``delay_on_commit``."""
+"""Celery application (Django's task class).
+
+Services do not publish directly: ``declarations.services.dispatch.task_dispatch`` records the task in the
+database with the state change and publishes it after commit (transactional outbox, see docs/reliability.md).
+Broker timeouts, acks_late and the visibility timeout are in settings (``CELERY_*``).
+"""
 
 import os
 

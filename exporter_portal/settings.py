@@ -39,11 +39,13 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "simple_history",
     "import_export",
+    "axes",
     "declarations",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "declarations.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -52,7 +54,30 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a lockout flagged during authentication into its 429 response.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# django-axes first: it refuses a locked-out username + IP before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login throttling: 5 failures for one username from one IP lock that pair out for 15 minutes; a success resets.
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+# The client address: REMOTE_ADDR, unless TRUSTED_PROXY_COUNT reverse proxies append to X-Forwarded-For (a client
+# could otherwise pick a fresh address per guess).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+if TRUSTED_PROXY_COUNT:
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 ROOT_URLCONF = "exporter_portal.urls"
 
@@ -129,6 +154,9 @@ MESSAGE_SIGNER = os.environ.get("MESSAGE_SIGNER", "")
 RECEIPT_MAX_BYTES = int(os.environ.get("RECEIPT_MAX_BYTES", str(5 * 1024 * 1024)))
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
+# The declaration form posts about 22 fields per goods line: room for more than the 100 lines a declaration may
+# hold, so 101 lines get the form's own clear error instead of a bare 400 (Django's default allows 1,000 fields).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 3000
 
 # Celery: an empty broker URL runs tasks in-process, eagerly (the embedded default).
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
@@ -139,8 +167,20 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# Redis redelivers a message taken by a worker that died before acknowledging it (acks_late) once this many
+# seconds have passed: keep it above the longest task. Short socket timeouts keep a web request quick while
+# Redis is down (the task intent stays in the database and the dispatch sweeper publishes it later).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600")),
+    "socket_connect_timeout": 2,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BEAT_SCHEDULE = {
     "ingest-receipts": {"task": "declarations.tasks.receipts_ingest_task", "schedule": timedelta(seconds=30)},
+    "dispatch-pending": {
+        "task": "declarations.tasks.dispatch_pending_task",
+        "schedule": timedelta(seconds=30),
+    },
 }
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -155,12 +195,25 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # Client address for throttling: X-Forwarded-For only as far as our own proxies wrote it.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
+# Password guessing through the API token endpoint (declarations.api.views.TokenObtainThrottle), per client IP;
+# failures there also count towards the django-axes lockout.
+API_TOKEN_THROTTLE_RATE = os.environ.get("API_TOKEN_THROTTLE_RATE", "10/min") or None
 SPECTACULAR_SETTINGS = {
     "TITLE": "Exporter Portal API",
     "VERSION": "1.0.0",
     "ENUM_NAME_OVERRIDES": {"ChannelEnum": "declarations.choices.Channel"},
 }
+
+# Security headers, on in every environment (development sees what production sends); the
+# Content-Security-Policy comes from declarations.middleware.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
 
 # Production hardening: on whenever DEBUG is off.
 if not DEBUG:
@@ -171,9 +224,6 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SECURE_CONTENT_TYPE_NOSNIFF = True
-    SECURE_REFERRER_POLICY = "same-origin"
-    X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {
     "version": 1,

@@ -17,3 +17,7 @@ INBOX_DIR = EXCHANGE_ROOT / "inbox"
 MEDIA_ROOT = _tmp / "media"
 if not os.environ.get("CELERY_BROKER_URL"):
     CELERY_TASK_ALWAYS_EAGER = True
+# Login throttling and the token-endpoint throttle count across tests (database / shared cache); the tests that
+# exercise them turn them on with override_settings.
+AXES_ENABLED = False
+API_TOKEN_THROTTLE_RATE = None

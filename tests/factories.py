@@ -306,3 +306,11 @@ class ImportJobFactory(DjangoModelFactory):
     file = factory.django.FileField(filename="upload.xlsx", data=b"PK\x03\x04")
     file_name = "upload.xlsx"
     sha256 = "0" * 64
+
+
+class TaskDispatchFactory(DjangoModelFactory):
+    class Meta:
+        model = m.TaskDispatch
+
+    task_name = "declarations.tasks.declaration_render_task"
+    args = factory.LazyFunction(lambda: [1, 1])

@@ -72,6 +72,8 @@ def _field_code(code: str | None, field_type: str | None) -> str:
         return INVALID_BY_TYPE[field_type]
     if code in FIELD_CODES:
         return FIELD_CODES[code]
+    if code and code.isupper():  # raised with a rules-engine code (TOO_MANY_LINES, ...): keep it
+        return code
     return "INVALID"
 
 

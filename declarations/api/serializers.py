@@ -2,11 +2,15 @@
 spreadsheet template and the findings, so one name points to one thing everywhere."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from declarations import models as m
+from declarations.choices import Channel
 from declarations.models import CEB_HEAD_FIELDS, CEB_LINE_FIELDS
+from declarations.rules.fields import MAX_LINES
+from declarations.rules.finding import Finding
 
 
 class CebNamedModelSerializer(serializers.ModelSerializer):
@@ -101,6 +105,17 @@ class FindingSerializer(serializers.Serializer):
         return {**finding.as_dict(), "message": finding.message}
 
 
+class DeclarationLineListSerializer(serializers.ListSerializer):
+    """Refuses more than MAX_LINES lines before validating any: such a declaration can never be sent, so
+    nothing of it is stored (and a huge list costs no per-line work)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, list) and len(data) > MAX_LINES:
+            finding = Finding.of("TOO_MANY_LINES", "lines", max=MAX_LINES, count=len(data))
+            raise serializers.ValidationError(finding.message, code="TOO_MANY_LINES")
+        return super().to_internal_value(data)
+
+
 class DeclarationLineSerializer(CebNamedModelSerializer):
     ceb_names = CEB_LINE_FIELDS
 
@@ -108,6 +123,7 @@ class DeclarationLineSerializer(CebNamedModelSerializer):
         model = m.DeclarationLine
         fields = [*CEB_LINE_FIELDS.values(), "licence", "inspection", "tax"]
         read_only_fields = ["gnum"]  # lines are renumbered from 1 on every save
+        list_serializer_class = DeclarationLineListSerializer
 
 
 class DeclarationSerializer(CebNamedModelSerializer):
@@ -115,6 +131,9 @@ class DeclarationSerializer(CebNamedModelSerializer):
 
     ceb_names = CEB_HEAD_FIELDS
     lines = DeclarationLineSerializer(many=True, required=True, allow_empty=True)
+    # Empty until the rules engine has run; declared here because a read-only model field loses allow_blank
+    # and the schema would then refuse "".
+    recommended_channel = serializers.ChoiceField(choices=Channel.choices, allow_blank=True, read_only=True)
     findings = FindingSerializer(many=True, read_only=True)
 
     class Meta:
@@ -268,3 +287,77 @@ class ErrorSerializer(serializers.Serializer):
     """The one error shape of the API."""
 
     errors = ErrorItemSerializer(many=True)
+
+
+# --- spreadsheet imports ---------------------------------------------------------------------------------------
+
+
+@extend_schema_field(OpenApiTypes.BINARY)
+class UploadFileField(serializers.FileField):
+    """A file part of a multipart request: binary in the schema (a response FileField would be a URL)."""
+
+
+class ImportUploadSerializer(serializers.Serializer):
+    """A workbook filled from the template; a dry run (the default, as in the portal) stores nothing."""
+
+    file = UploadFileField(help_text="The workbook (.xlsx) filled from the template.")
+    dry_run = serializers.BooleanField(
+        default=True, help_text="Check and count only; confirm the job afterwards to store."
+    )
+
+
+class ImportCountsSerializer(serializers.Serializer):
+    """What the job did (or, for a dry run, would do); zeros until the job has finished."""
+
+    create = serializers.IntegerField()
+    update = serializers.IntegerField()
+    reject = serializers.IntegerField()
+    declarations = serializers.IntegerField()
+    lines = serializers.IntegerField()
+    errors = serializers.IntegerField()
+    warnings = serializers.IntegerField()
+    unknown_columns = serializers.ListField(child=serializers.CharField())
+
+    def to_representation(self, instance):
+        counts = instance or {}
+        data = {name: int(counts.get(name) or 0) for name in self.fields if name != "unknown_columns"}
+        data["unknown_columns"] = [str(text) for text in counts.get("unknown_columns") or []]
+        return data
+
+
+class ImportJobSerializer(serializers.ModelSerializer):
+    counts = ImportCountsSerializer(read_only=True)
+    timings = serializers.DictField(
+        child=serializers.FloatField(), read_only=True, help_text="Seconds per phase."
+    )
+    report_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = m.ImportJob
+        fields = [
+            "id",
+            "file_name",
+            "dry_run",
+            "state",
+            "rows_total",
+            "rows_done",
+            "counts",
+            "timings",
+            "error_message",
+            "report_url",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_report_url(self, obj) -> str | None:
+        """The annotated error workbook, when the job found errors or warnings."""
+        if not obj.report:
+            return None
+        from django.urls import reverse
+
+        url = reverse("api-import-report", args=[obj.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url

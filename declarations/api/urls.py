@@ -1,18 +1,21 @@
 """REST API routes (DRF), the OpenAPI schema and Swagger UI."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from declarations.api import views
 
 router = DefaultRouter()
+# No ".json" URL variants: JSON is the only representation, and the suffix crashed the detail actions.
+router.include_format_suffixes = False
 router.register("enterprises", views.EnterpriseViewSet, basename="api-enterprise")
 router.register("warehouses", views.WarehouseViewSet, basename="api-warehouse")
 router.register("filings", views.WarehouseFilingViewSet, basename="api-filing")
 router.register("declarations", views.DeclarationViewSet, basename="api-declaration")
 router.register("messages", views.MessageViewSet, basename="api-message")
 router.register("receipts", views.ReceiptViewSet, basename="api-receipt")
+router.register("imports", views.ImportJobViewSet, basename="api-import")
 router.register("codes/customs-offices", views.CustomsOfficeViewSet, basename="api-customs-office")
 router.register("codes/countries", views.CountryViewSet, basename="api-country")
 router.register("codes/currencies", views.CurrencyViewSet, basename="api-currency")
@@ -27,4 +30,6 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include(router.urls)),
+    # Last: whatever no route above matched is a 404 in the error shape (slash-less URLs still redirect).
+    re_path(r"^.*/$", views.api_not_found),
 ]

@@ -1,24 +1,31 @@
 """REST API views: thin; reads through selectors (tenant-scoped), changes through services."""
 
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
-from django.db.models import Q
-from django.http import HttpResponse
+from django.db.models import IntegerField, ProtectedError, Q
+from django.http import FileResponse, HttpResponse, JsonResponse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
+from rest_framework.throttling import SimpleRateThrottle
 
 from declarations import models as m
 from declarations import selectors
 from declarations.api import serializers as s
 from declarations.api.errors import api_exception_handler, error, error_response, findings_errors
+from declarations.choices import ImportState
 from declarations.services import filings as filing_services
 from declarations.services.declarations import (
     DeclarationNotEditable,
@@ -26,6 +33,7 @@ from declarations.services.declarations import (
     declaration_save,
     declaration_validate,
 )
+from declarations.services.imports import ImportRejected, import_job_confirm, import_job_create
 from declarations.services.submission import SubmissionBlocked, declaration_cancel, declaration_submit
 
 
@@ -41,6 +49,10 @@ class ApiAutoSchema(AutoSchema):
             codes.append("400")
         if self.method in ("POST", "PUT", "PATCH", "DELETE"):
             codes.append("409")
+        if self.method in ("POST", "PUT", "PATCH") and self.get_request_serializer() is not None:
+            codes.append("415")  # a body in a media type the operation does not take
+        if getattr(self.view, "throttle_classes", None):
+            codes.append("429")
         for code in codes:
             if code not in responses:
                 responses[code] = self._get_response_for_code(s.ErrorSerializer, code)
@@ -68,6 +80,15 @@ class ApiMixin:
         self._api_serializer = serializer
         return serializer
 
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # PostgreSQL refuses NUL in text (a 500 otherwise); request bodies are checked by the serializers.
+        for name, values in request.query_params.lists():
+            if any("\x00" in value for value in values):
+                raise ValidationError(
+                    {name: [_("Null characters are not allowed.")]}, code="null_characters_not_allowed"
+                )
+
     def int_param(self, name: str) -> int | None:
         value = self.request.query_params.get(name)
         if value in (None, ""):
@@ -86,13 +107,36 @@ def _str(name: str, description: str, enum=None) -> OpenApiParameter:
     return OpenApiParameter(name, OpenApiTypes.STR, description=description, enum=enum)
 
 
+@csrf_exempt  # a POST to an unknown URL is a 404, not a CSRF failure page
+def api_not_found(request, *args, **kwargs):
+    """An unknown /api/ URL (or an id the route does not accept, e.g. ``1.5``) answers in the API's error
+    shape, not with Django's HTML page, as the schema documents for every 404."""
+    return JsonResponse(
+        {"errors": [error("NOT_FOUND", exceptions.NotFound.default_detail)]}, status=status.HTTP_404_NOT_FOUND
+    )
+
+
 # --- authentication -----------------------------------------------------------------------------------------
+
+
+class TokenObtainThrottle(SimpleRateThrottle):
+    """Password guessing through the API: at most ``API_TOKEN_THROTTLE_RATE`` token requests per client IP."""
+
+    scope = "api-token"
+
+    def get_rate(self):
+        # Read per request rather than at import, so a deployment (or a test) can change it in settings.
+        return settings.API_TOKEN_THROTTLE_RATE
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
 class TokenObtainView(ObtainAuthToken):
     """Exchange username and password for the API token (send it as ``Authorization: Token <key>``)."""
 
     schema = ApiAutoSchema()
+    throttle_classes = [TokenObtainThrottle]
 
     def get_exception_handler(self):
         return api_exception_handler
@@ -282,6 +326,11 @@ class DeclarationViewSet(ApiMixin, viewsets.ModelViewSet):
             declaration_delete(declaration=self.get_object(), actor=request.user)
         except DeclarationNotEditable as exc:
             return _declaration_error(exc)
+        except ProtectedError:  # e.g. a receipt attached to a draft by staff: it stays for the record
+            return error_response(
+                [error("NOT_EDITABLE", _("Only a draft that was never submitted can be deleted."))],
+                status.HTTP_409_CONFLICT,
+            )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=None, responses={200: s.ValidationResultSerializer})
@@ -364,9 +413,7 @@ class MessageViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
         """The message's XML exactly as written to the outbox."""
-        message = selectors.get_object_for_user(
-            m.RenderedMessage.objects.filter(pk__in=self.get_queryset().values("pk")), pk=self.kwargs["pk"]
-        )
+        message = self.get_object()  # an id that is not a number is a 404 too
         response = HttpResponse(bytes(message.content), content_type="application/xml")
         response["Content-Disposition"] = f'attachment; filename="{message.file_name}"'
         return response
@@ -423,11 +470,20 @@ def code_table_viewset(model, *, name_fields=("name_zh", "name_en"), extra_filte
     def get_queryset(self):
         qs = model.objects.all()
         for param in extra_filters:
-            if self.request.query_params.get(param):
-                qs = qs.filter(**{param: self.request.query_params[param]})
+            raw = self.request.query_params.get(param)
+            if raw:
+                try:
+                    value = model._meta.get_field(param).to_python(raw)
+                except DjangoValidationError:
+                    raise ValidationError({param: [_("Enter a valid value.")]}, code="invalid") from None
+                qs = qs.filter(**{param: value})
         return _code_search(qs, self.request.query_params.get("q", ""), name_fields)
 
-    params = [SEARCH] + [_str(p, p) for p in extra_filters]
+    def param(name):
+        field = model._meta.get_field(name)
+        return _int(name, name) if isinstance(field, IntegerField) else _str(name, name)
+
+    params = [SEARCH] + [param(p) for p in extra_filters]
     cls = type(
         f"{model.__name__}ViewSet",
         (ApiMixin, viewsets.ReadOnlyModelViewSet),
@@ -479,3 +535,83 @@ class ExchangeRateViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
                 raise ValidationError({"month": [_("Enter a date as YYYY-MM-DD.")]}, code="invalid")
             qs = qs.filter(month=month)
         return qs
+
+
+# --- spreadsheet imports ---------------------------------------------------------------------------------------
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[_str("state", "Job state.", enum=list(ImportState.values))]),
+    create=extend_schema(
+        request={"multipart/form-data": s.ImportUploadSerializer},
+        responses={201: s.ImportJobSerializer},
+    ),
+)
+class ImportJobViewSet(
+    ApiMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Spreadsheet imports, as in the portal: upload (a dry run by default), poll the job, confirm the dry run,
+    download the annotated error workbook. A job is private to the user who uploaded it."""
+
+    serializer_class = s.ImportJobSerializer
+    parser_classes = [MultiPartParser]
+
+    def get_queryset(self):
+        qs = selectors.import_jobs_for_user(user=self.request.user)
+        if self.request.query_params.get("state"):
+            qs = qs.filter(state=self.request.query_params["state"])
+        return qs
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return s.ImportUploadSerializer
+        return super().get_serializer_class()
+
+    def _respond(self, job, http_status):
+        job.refresh_from_db()  # eager Celery (or a fast worker) may already have run it
+        return Response(
+            s.ImportJobSerializer(job, context=self.get_serializer_context()).data, status=http_status
+        )
+
+    def create(self, request, *args, **kwargs):
+        """Upload a workbook; the limits (size, real xlsx, zip bomb, rows) are checked before anything is stored."""
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            job = import_job_create(
+                user=request.user,
+                uploaded_file=serializer.validated_data["file"],
+                dry_run=serializer.validated_data["dry_run"],
+                language=get_language(),
+            )
+        except ImportRejected as exc:
+            # The message names the limit; a service-provided code is used when it has one.
+            return error_response([error(getattr(exc, "code", None) or "IMPORT_REJECTED", exc, "file")])
+        return self._respond(job, status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={202: s.ImportJobSerializer})
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        """Store the good declarations of a finished dry run (same file, same job); 409 for any other job."""
+        job = self.get_object()
+        try:
+            job = import_job_confirm(user=request.user, job=job, language=get_language())
+        except ImportRejected as exc:
+            return error_response([error("NOT_CONFIRMABLE", exc)], status.HTTP_409_CONFLICT)
+        return self._respond(job, status.HTTP_202_ACCEPTED)
+
+    @extend_schema(responses={(200, XLSX): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def report(self, request, pk=None):
+        """The uploaded workbook annotated with every error and warning; 404 when the job found none."""
+        job = self.get_object()
+        if not job.report:
+            raise NotFound(_("This import has no error report."))
+        name = f"{job.file_name.rsplit('.', 1)[0]}-report.xlsx"
+        return FileResponse(job.report.open("rb"), as_attachment=True, filename=name, content_type=XLSX)

@@ -1,5 +1,6 @@
 from .codes import Country, Currency, CustomsOffice, ExchangeRate, HSCode, PackingType, TransportMode, Unit
 from .declaration import CEB_HEAD_FIELDS, CEB_LINE_FIELDS, Declaration, DeclarationLine
+from .dispatch import TaskDispatch
 from .enterprise import Delegation, Enterprise, Membership
 from .events import StatusEvent
 from .filings import (
@@ -35,6 +36,7 @@ __all__ = [
     "RegistrationAttachment",
     "RenderedMessage",
     "StatusEvent",
+    "TaskDispatch",
     "TransportMode",
     "Unit",
     "WarehouseDocument",

@@ -123,6 +123,8 @@ class Declaration(models.Model):
             models.Index(fields=["enterprise", "order_no"]),
             models.Index(fields=["logistics_code", "logistics_no"]),
             models.Index(fields=["ebp_code", "order_no"]),
+            # The list's default order; without it a large tenant's first page sorts the whole table.
+            models.Index(fields=["-created_at", "-id"], name="declaration_created_desc"),
         ]
         verbose_name = _("declaration")
         verbose_name_plural = _("declarations")

@@ -35,9 +35,10 @@ def declaration_validate(*, declaration_id: int, ctx: RuleContext | None = None)
 
 def declaration_request_validation(*, declaration: Declaration) -> None:
     """Queue validation by the worker once the surrounding transaction commits."""
+    from declarations.services.dispatch import task_dispatch
     from declarations.tasks import declaration_validate_task
 
-    declaration_validate_task.delay_on_commit(declaration.pk)
+    task_dispatch(task=declaration_validate_task, args=[declaration.pk])  # outbox: survives a Redis outage
 
 
 class DeclarationNotEditable(Exception):

@@ -26,7 +26,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.core.files.base import ContentFile
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -35,6 +35,7 @@ from declarations.models import (
     Declaration,
     DeclarationLine,
     Delegation,
+    Enterprise,
     ImportJob,
     Membership,
     OverseasWarehouse,
@@ -158,9 +159,10 @@ def _sha256(fileobj) -> str:
 
 
 def _dispatch(job: ImportJob, language: str | None) -> None:
+    from declarations.services.dispatch import task_dispatch
     from declarations.tasks_imports import import_job_run_task
 
-    import_job_run_task.delay_on_commit(job.pk, language)
+    task_dispatch(task=import_job_run_task, args=[job.pk, language])  # outbox: survives a Redis outage
 
 
 @transaction.atomic
@@ -263,6 +265,9 @@ def import_job_run(*, job_id: int, language: str | None = None) -> ImportJob:
             _run(job)
         except ImportRejected as exc:
             _fail(job, str(exc))
+        except DatabaseError:
+            logger.exception("import job %s lost the database", job.pk)
+            _fail_after_database_error(job)
         except Exception as exc:
             logger.exception("import job %s failed", job.pk)
             _fail(job, _("The import failed unexpectedly: %(error)s") % {"error": exc.__class__.__name__})
@@ -274,6 +279,25 @@ def _fail(job: ImportJob, message: str) -> None:
     ImportJob.objects.filter(pk=job.pk).update(
         state=ImportState.FAILED, error_message=message, finished_at=timezone.now()
     )
+
+
+def _fail_after_database_error(job: ImportJob, *, attempts: int = 5, pause: float = 2.0) -> None:
+    """A database restart cuts the session: record the failure on a new one (the database may need a moment)."""
+    message = _(
+        "The database was unavailable during the import. Declarations already stored are complete; "
+        "upload the file again to finish (it updates the same drafts)."
+    )
+    for attempt in range(attempts):
+        dead = connection.connection is not None and not connection.is_usable()
+        if dead and not connection.in_atomic_block:
+            connection.close()  # the next query opens a new session
+        try:
+            _fail(job, message)
+            return
+        except DatabaseError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(pause)
 
 
 def _run(job: ImportJob) -> None:
@@ -298,15 +322,12 @@ def _run(job: ImportJob) -> None:
 
     mark = time.perf_counter()
     importer = _Importer(job=job, workbook=workbook)
-    candidates = importer.check()
-    timings["check"] = round(time.perf_counter() - mark, 3)
-
-    mark = time.perf_counter()
-    if not job.dry_run:
-        importer.store(candidates)
-    else:
-        importer.mark_stored(candidates)
-    timings["store"] = round(time.perf_counter() - mark, 3)
+    # Each STORE_CHUNK of good declarations is stored as soon as it is checked, so the model objects of
+    # 10,000 declarations are never all in memory. The duplicate lookups were read before the first store,
+    # so a declaration is checked exactly as if nothing had been stored yet.
+    importer.check(on_chunk=importer.mark_stored if job.dry_run else importer.store)
+    timings["check"] = round(time.perf_counter() - mark - importer.store_seconds, 3)
+    timings["store"] = round(importer.store_seconds, 3)
 
     mark = time.perf_counter()
     outcome = importer.outcome
@@ -344,6 +365,7 @@ class _Importer:
         self.workbook = workbook
         self.outcome = _Outcome()
         self.rows_done = 0
+        self.store_seconds = 0.0
 
     # -- errors and statuses --
 
@@ -464,8 +486,11 @@ class _Importer:
                     found[(agent_id, declaration.cop_no)] = declaration
         return found
 
-    def check(self) -> list[_Candidate]:
-        """Every row checked in one pass; returns the declarations without errors."""
+    def check(self, on_chunk=None) -> list[_Candidate]:
+        """Every row checked in one pass; returns the declarations without errors.
+
+        With ``on_chunk`` the good declarations are handed over every STORE_CHUNK instead (and not returned).
+        """
         self._header_errors()
         head_sheet = self.workbook.head
         cop_counts: dict[str, int] = defaultdict(int)
@@ -483,7 +508,13 @@ class _Importer:
         )
 
         check = _checker()
-        ctx = _context()
+        # Nothing is stored while checking, so the numbers already taken are read once for the whole file.
+        ctx = _context().with_prefetched_duplicates(
+            order_nos={row.values.get("orderNo") for row in head_sheet.rows},
+            logistics_nos={row.values.get("logisticsNo") for row in head_sheet.rows},
+            cop_nos=set(cop_counts),
+        )
+        agents = Enterprise.objects.in_bulk({agent for _r, _e, agent in plan if agent})
         seen_cops: set[str] = set()
         seen_orders: dict[tuple, int] = {}
         seen_waybills: dict[tuple, int] = {}
@@ -533,7 +564,7 @@ class _Importer:
             declaration = (
                 current if current is not None else Declaration(created_by=self.user, status="draft")
             )
-            self._fill_head(declaration, values, enterprise, agent_id)
+            self._fill_head(declaration, values, enterprise, agents.get(agent_id) if agent_id else None)
             if enterprise is not None and values.get("mode") == Mode.WAREHOUSE and values.get("warehouse"):
                 warehouse = warehouses.get((enterprise.pk, str(values["warehouse"]).strip()))
                 if warehouse is None:
@@ -571,10 +602,22 @@ class _Importer:
                 candidates.append(
                     _Candidate(row, declaration, lines, goods, current is None, findings, advice)
                 )
+                if on_chunk is not None and len(candidates) >= STORE_CHUNK:
+                    self._hand_over(on_chunk, candidates)
+                    candidates = []
             self.progress(1 + len(goods))
+        if on_chunk is not None:
+            if candidates:
+                self._hand_over(on_chunk, candidates)
+            return []
         return candidates
 
-    def _fill_head(self, declaration: Declaration, values: dict, enterprise, agent_id) -> None:
+    def _hand_over(self, on_chunk, candidates: list[_Candidate]) -> None:
+        mark = time.perf_counter()
+        on_chunk(candidates)
+        self.store_seconds += time.perf_counter() - mark
+
+    def _fill_head(self, declaration: Declaration, values: dict, enterprise, agent) -> None:
         for column in HEAD_COLUMNS:
             if column.attr and column.key in values:
                 setattr(declaration, column.attr, values[column.key])
@@ -582,7 +625,10 @@ class _Importer:
             if getattr(declaration, attr) is None:
                 setattr(declaration, attr, Decimal("0"))
         declaration.enterprise = enterprise
-        declaration.agent_id = agent_id
+        if agent is not None:
+            declaration.agent = agent  # the object, not the id: the rules read it and would query it per row
+        else:
+            declaration.agent_id = None
 
     def _line(self, row: Row, index: int) -> DeclarationLine:
         line = DeclarationLine()

@@ -17,6 +17,7 @@ from declarations.models import Declaration, RenderedMessage
 from declarations.rules.engine import has_errors
 from declarations.rules.finding import Finding
 from declarations.services.declarations import declaration_validate
+from declarations.services.dispatch import task_dispatch
 from declarations.services.status import declaration_set_status
 
 logger = logging.getLogger(__name__)
@@ -60,9 +61,10 @@ def declaration_submit(*, declaration: Declaration, actor=None) -> Declaration:
 
 
 def declaration_dispatch_render(*, declaration: Declaration) -> None:
+    """Record the render intent in the caller's transaction (outbox); it is published after commit."""
     from declarations.tasks import declaration_render_task
 
-    declaration_render_task.delay_on_commit(declaration.pk, declaration.version)
+    task_dispatch(task=declaration_render_task, args=[declaration.pk, declaration.version])
 
 
 def declaration_render(*, declaration_id: int, version: int) -> list[RenderedMessage]:

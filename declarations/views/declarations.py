@@ -24,6 +24,7 @@ from declarations.forms import (
 from declarations.models import CatalogueItem
 from declarations.rules.finding import HEAD_FINDING_FIELDS, LINE_FINDING_FIELDS, Finding
 from declarations.selectors import (
+    channel_advice,
     declarations_for_user,
     enterprise_ids_for_user,
     enterprises_for_user,
@@ -32,7 +33,6 @@ from declarations.selectors import (
 )
 from declarations.services.declarations import (
     DeclarationNotEditable,
-    declaration_check,
     declaration_copy,
     declaration_delete,
     declaration_save,
@@ -136,11 +136,11 @@ def _catalogue(user):
     return CatalogueItem.objects.filter(enterprise_id__in=enterprise_ids_for_user(user=user))[:500]
 
 
-def channel_reason(declaration) -> str:
+def channel_reason(declaration, lines=None) -> str:
     """The recommended channel's reason in the active language (only its code is stored): a read-only check."""
     if declaration is None or not declaration.recommended_channel:
         return ""
-    return declaration_check(declaration=declaration)[1].reason_message
+    return channel_advice(declaration=declaration, lines=lines).reason_message
 
 
 def _edit_context(request, *, declaration, form, formset):
@@ -367,17 +367,18 @@ def _status_context(declaration):
 @login_required
 def declaration_detail(request, pk: int):
     declaration = _declaration(request, pk)
+    lines = list(declaration.lines.all())  # read once: the table and the channel advice
     context = _status_context(declaration)
     context.update(
         {
-            "lines": declaration.lines.all(),
+            "lines": lines,
             "rendered": declaration.messages.defer("content").order_by("-version", "message_type"),
             "receipts": declaration.receipts.defer("raw"),
             "findings": [Finding.from_dict(d) for d in declaration.findings or []],
             "editable": declaration.status in EDITABLE_STATUSES,
             "deletable": declaration.status == DeclarationStatus.DRAFT and declaration.version == 0,
             "is_customs_declaration": declaration.effective_channel == Channel.CUSTOMS_DECLARATION,
-            "channel_reason": channel_reason(declaration),
+            "channel_reason": channel_reason(declaration, lines),
         }
     )
     return render(request, "declarations/declaration_detail.html", context)

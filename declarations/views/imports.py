@@ -7,18 +7,12 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from declarations.choices import ImportState
-from declarations.models import ImportJob
-from declarations.selectors import get_object_for_user
+from declarations.selectors import get_object_for_user, import_jobs_for_user
 from declarations.services.imports import ImportRejected, import_job_confirm, import_job_create
 from declarations.spreadsheets.template import template_bytes
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RUNNING_STATES = (ImportState.PENDING, ImportState.RUNNING)
-
-
-def import_jobs_for_user(*, user):
-    """A job is private to its uploader (another user's job is a 404)."""
-    return ImportJob.objects.filter(user=user)
 
 
 @login_required

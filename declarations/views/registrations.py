@@ -5,12 +5,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from declarations.forms import AttachmentForm, RegistrationForm
 from declarations.selectors import get_object_for_user, registrations_for_user
 from declarations.services.filings import registration_attachment_add, registration_submit
-from declarations.views.common import member_enterprises, require_member
+from declarations.views.common import member_enterprises, private_file_response, require_member
 
 
 @login_required
@@ -76,3 +76,11 @@ def registration_submit_view(request, pk: int):
     else:
         messages.success(request, _("Registration submitted for review."))
     return redirect("registration_detail", pk=pk)
+
+
+@require_GET
+@login_required
+def registration_attachment_download(request, pk: int, attachment_id: int):
+    """An attachment, only to users who may see the registration (another tenant's: 404)."""
+    attachment = get_object_for_user(_registration(request, pk).attachments.all(), pk=attachment_id)
+    return private_file_response(attachment.file)

@@ -5,14 +5,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from declarations.choices import ReviewStatus, WarehouseOwnership
 from declarations.forms import WarehouseDocumentForm, WarehouseForm
 from declarations.models import WarehouseDocument, WarehouseFiling
 from declarations.selectors import get_object_for_user, warehouse_filings_for_user, warehouses_for_user
 from declarations.services.filings import warehouse_document_add, warehouse_filing_submit
-from declarations.views.common import member_enterprises, require_member
+from declarations.views.common import member_enterprises, private_file_response, require_member
 
 # The proof a filing needs by ownership (出口海外仓业务模式备案: deed or lease contract).
 REQUIRED_PROOF = {
@@ -136,3 +136,11 @@ def warehouse_filing_submit_view(request, pk: int):
     else:
         messages.success(request, _("Filing submitted for review."))
     return redirect("warehouse_filing_detail", pk=pk)
+
+
+@require_GET
+@login_required
+def warehouse_document_download(request, pk: int, document_id: int):
+    """A proof document, only to users who may see the filing (another tenant's: 404)."""
+    document = get_object_for_user(_filing(request, pk).documents.all(), pk=document_id)
+    return private_file_response(document.file)

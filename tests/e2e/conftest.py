@@ -6,9 +6,6 @@ from django.utils import translation
 from declarations.services.codes import code_tables_load
 from tests import factories as f
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls of the tests are still synchronous.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -34,6 +31,19 @@ def _unavailable(reason: str):
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(f"browser tests cannot run under CI: {reason}")
     pytest.skip(reason)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def allow_sync_orm_beside_playwright():
+    # Playwright's sync API runs an event loop in this thread; the ORM calls of the tests are still synchronous.
+    # Set only while browser tests run, so other tests (and their subprocesses) keep Django's async guard.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture(scope="session")

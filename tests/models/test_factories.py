@@ -32,6 +32,7 @@ FACTORIES = [
     f.CatalogueItemFactory,
     f.NotificationFactory,
     f.ImportJobFactory,
+    f.TaskDispatchFactory,
 ]
 
 

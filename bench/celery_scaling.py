@@ -1,0 +1,256 @@
+"""Celery scaling benchmark (not a test, not run by default): render N declarations with 1, then 2 workers.
+
+    createdb -h 127.0.0.1 -U postgres exporter_portal_web_bench     # shared with bench/web_load.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/exporter_portal_web_bench \\
+    CELERY_BROKER_URL=redis://127.0.0.1:6379/10 \\
+        .venv/bin/python bench/celery_scaling.py [--declarations 5000] [--concurrency 1 2]
+
+1. Creates ``--declarations`` submitted declarations (version 1, copies of the demo's 9710 list-channel
+   declaration, one goods line each) for a separate bench enterprise by COPY, once; later runs reuse them.
+2. For each concurrency (default 1, then 2): resets those declarations to "submitted" without messages, purges
+   the queue, starts ``celery worker --pool=prefork --concurrency=N`` (outbox in a temporary directory), waits
+   until it answers a ping, then publishes one ``declaration_render_task`` per declaration and measures the
+   wall time until every declaration is "sent" (each rendered to CEB303 + CEB505 + CEB603, checked against the
+   XSD, stored and written to the outbox). The worker is stopped after each run.
+3. Prints declarations/s per run and the speed-up of the last run over the first. Goal: >= 1.8x with two.
+
+The speed-up needs two idle cores: PostgreSQL, Redis and this script share them with the workers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.web_load import DEFAULT_DATABASE_URL, _copy, _reserve_ids, _row_template, _server_env  # noqa: E402
+
+DEFAULT_BROKER_URL = "redis://127.0.0.1:6379/10"
+COP_PREFIX = "CSB"  # the bench declarations' copNo prefix
+BENCH_USCC_SERIAL = 910_000
+
+
+def _env(database_url: str, broker_url: str) -> dict[str, str]:
+    env = _server_env(database_url)
+    env["CELERY_BROKER_URL"] = broker_url
+    return env
+
+
+def _bench_enterprise():
+    from declarations.identifiers import uscc_check_character
+    from declarations.models import Enterprise, Registration
+
+    template = Enterprise.objects.filter(is_exporter=True).order_by("pk").first()
+    body = f"9144030{BENCH_USCC_SERIAL:010d}"
+    enterprise, created = Enterprise.objects.get_or_create(
+        uscc=body + uscc_check_character(body),
+        defaults={
+            "name": "基准测试渲染企业",
+            "customs_code": "44019C0001",
+            "is_exporter": True,
+            "home_office": template.home_office,
+            "dxp_id": "DXPENT0000009999",
+        },
+    )
+    if created:
+        # The same approved registrations as the demo exporter, so the copies are as valid as the original.
+        for registration in Registration.objects.filter(enterprise=template):
+            registration.pk = None
+            registration.enterprise = enterprise
+            registration.save()
+    return enterprise
+
+
+def prepare(count: int) -> list[int]:
+    """The bench declarations' ids, creating the missing ones (COPY of the demo's 9710 list declaration)."""
+    from django.db import connection, transaction
+
+    from declarations.choices import DeclarationStatus, Mode
+    from declarations.models import Declaration, DeclarationLine
+    from declarations.services.demo import demo_load
+
+    if not Declaration.objects.filter(mode=Mode.DIRECT, channel="list").exists():
+        demo_load()
+    enterprise = _bench_enterprise()
+    existing = list(
+        Declaration.objects.filter(agent=enterprise, cop_no__startswith=COP_PREFIX)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    missing = count - len(existing)
+    if missing > 0:
+        head = Declaration.objects.filter(mode=Mode.DIRECT, channel="list").order_by("pk").first()
+        lines = list(DeclarationLine.objects.filter(declaration=head).order_by("gnum"))
+        skip = {"id", "enterprise_id", "agent_id", "cop_no", "order_no", "logistics_no", "status", "version"}
+        head_columns, head_values = _row_template(head, skip)
+        templates = [_row_template(line, {"id", "declaration_id"}) for line in lines]
+        with transaction.atomic(), connection.cursor() as cursor:
+            first = _reserve_ids(cursor, Declaration, missing)
+            ids = range(first, first + missing)
+            _copy(
+                cursor,
+                Declaration,
+                (
+                    (
+                        i,
+                        enterprise.pk,
+                        enterprise.pk,
+                        f"{COP_PREFIX}{i:012d}",
+                        f"CSB-ORDER-{i:09d}",
+                        f"CS{i:012d}",
+                        DeclarationStatus.SUBMITTED,
+                        1,
+                        *head_values,
+                    )
+                    for i in ids
+                ),
+                ["id", "enterprise_id", "agent_id", "cop_no", "order_no", "logistics_no", "status", "version"]
+                + head_columns,
+            )
+            _copy(
+                cursor,
+                DeclarationLine,
+                ((i, *values) for i in ids for _columns, values in templates),
+                ["declaration_id", *templates[0][0]],
+            )
+        existing += list(ids)
+    return existing[:count]
+
+
+def reset(ids: list[int]) -> None:
+    """Back to "submitted", version 1, without messages or the worker's events."""
+    from django.db import transaction
+
+    from declarations.choices import DeclarationStatus
+    from declarations.models import Declaration, RenderedMessage, StatusEvent
+
+    with transaction.atomic():
+        RenderedMessage.objects.filter(declaration_id__in=ids).delete()
+        StatusEvent.objects.filter(declaration_id__in=ids).delete()
+        Declaration.objects.filter(pk__in=ids).update(status=DeclarationStatus.SUBMITTED, version=1)
+
+
+def start_worker(concurrency: int, env: dict[str, str], log: Path) -> subprocess.Popen:
+    from exporter_portal.celery import app
+
+    node = f"bench-{os.getpid()}-{concurrency}@%h"
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "exporter_portal",
+            "worker",
+            "--pool=prefork",
+            f"--concurrency={concurrency}",
+            "-l",
+            "warning",
+            "--without-gossip",
+            "--without-mingle",
+            "-n",
+            node,
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        if worker.poll() is not None:
+            sys.exit(f"the worker exited at start; see {log}")
+        if app.control.ping(timeout=0.5):
+            # Let the pool's children finish importing Django before the clock starts.
+            time.sleep(2)
+            return worker
+    worker.terminate()
+    sys.exit(f"the worker did not answer within 60 s; see {log}")
+
+
+def run(ids: list[int], concurrency: int, env: dict[str, str], workdir: Path, timeout: float) -> float:
+    from declarations.choices import DeclarationStatus
+    from declarations.models import Declaration
+    from declarations.tasks import declaration_render_task
+    from exporter_portal.celery import app
+
+    reset(ids)
+    app.control.purge()
+    worker = start_worker(concurrency, env, workdir / f"worker-{concurrency}.log")
+    try:
+        started = time.perf_counter()
+        for pk in ids:
+            declaration_render_task.apply_async(args=[pk, 1])
+        while True:
+            sent = Declaration.objects.filter(pk__in=ids, status=DeclarationStatus.SENT).count()
+            elapsed = time.perf_counter() - started
+            if sent == len(ids):
+                return elapsed
+            failed = Declaration.objects.filter(pk__in=ids, status=DeclarationStatus.RENDER_FAILED).count()
+            if failed:
+                sys.exit(f"{failed} declarations failed to render; see {workdir}")
+            if elapsed > timeout:
+                sys.exit(f"only {sent} of {len(ids)} sent after {timeout:.0f} s")
+            time.sleep(0.25)
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--declarations", type=int, default=5000)
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--timeout", type=float, default=3600, help="seconds per run before giving up")
+    parser.add_argument("--keep-files", action="store_true", help="keep the outbox and worker logs")
+    args = parser.parse_args()
+    database_url = os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
+    broker_url = os.environ.get("CELERY_BROKER_URL", DEFAULT_BROKER_URL)
+    if not database_url.startswith("postgres") or not broker_url.startswith("redis"):
+        sys.exit("DATABASE_URL must point to PostgreSQL and CELERY_BROKER_URL to Redis")
+
+    workdir = Path(tempfile.mkdtemp(prefix="celery-scaling-"))
+    env = _env(database_url, broker_url)
+    env.update(OUTBOX_DIR=str(workdir / "outbox"), INBOX_DIR=str(workdir / "inbox"))
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    ids = prepare(args.declarations)
+    print(f"{len(ids):,} submitted declarations; worker logs and outbox in {workdir}", flush=True)
+    timings = {}
+    for concurrency in args.concurrency:
+        elapsed = run(ids, concurrency, env, workdir, args.timeout)
+        timings[concurrency] = elapsed
+        print(
+            f"concurrency {concurrency}: {elapsed:.1f} s, {len(ids) / elapsed:.1f} declarations/s "
+            f"({3 * len(ids) / elapsed:.0f} messages/s)",
+            flush=True,
+        )
+    first, last = args.concurrency[0], args.concurrency[-1]
+    if first != last:
+        speedup = timings[first] / timings[last]
+        print(f"speed-up of concurrency {last} over {first}: {speedup:.2f}x (goal for 2 over 1: >= 1.8x)")
+    written = sum(1 for _ in (workdir / "outbox").glob("*.xml"))
+    print(f"outbox files: {written:,} (3 per declaration and run: {3 * len(ids) * len(args.concurrency):,})")
+    if not args.keep_files:
+        shutil.rmtree(workdir)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,141 @@
+"""No N+1 queries: the portal's pages run the same number of queries for 1 and for 20 declarations, each with
+several goods lines, messages, receipts and events. The expected counts are exact; each is spelt out."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from declarations.choices import Channel, DeclarationStatus
+from declarations.services.declarations import declaration_check
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+# Every page of a logged-in user: the session, then the user.
+SESSION_AND_USER = 2
+
+
+def populate(enterprise, actor, count: int, *, lines: int = 3) -> list:
+    """``count`` validated, rejected declarations in USD, each with ``lines`` lines, three messages, two
+    receipts (one needing attention) and two events (one from a receipt, one by a user)."""
+    f.ExchangeRateFactory()  # USD this month: the channel advice reads it
+    declarations = []
+    for _ in range(count):
+        declaration = f.DeclarationFactory(
+            enterprise=enterprise,
+            status=DeclarationStatus.REJECTED,
+            currency="502",
+            recommended_channel=Channel.LIST,
+            channel_reason="LIST_ELIGIBLE",
+        )
+        for gnum in range(1, lines + 1):
+            f.DeclarationLineFactory(
+                declaration=declaration,
+                gnum=gnum,
+                currency="502",
+                price=Decimal("1"),
+                total_price=Decimal("10"),
+            )
+        for message_type in ("CEB303", "CEB505", "CEB603"):
+            f.RenderedMessageFactory(declaration=declaration, message_type=message_type)
+        rejected = f.ReceiptFactory(
+            declaration=declaration,
+            receipt_type="CEB604",
+            return_status="100",
+            return_info="退单",
+            state="applied",
+        )
+        f.ReceiptFactory(declaration=declaration, receipt_type="CEB604", return_status="120", state="applied")
+        f.StatusEventFactory(declaration=declaration, from_status="draft", to_status="submitted", actor=actor)
+        f.StatusEventFactory(
+            declaration=declaration,
+            from_status="sent",
+            to_status="rejected",
+            source="receipt",
+            receipt=rejected,
+        )
+        declarations.append(declaration)
+    return declarations
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_declaration_list(client_a, user_a, exporter_a, django_assert_num_queries, count):
+    populate(exporter_a, user_a, count)
+    # + the user's enterprise ids, COUNT(*) for the pager, one page of declarations joined to their enterprises.
+    with django_assert_num_queries(SESSION_AND_USER + 3):
+        response = client_a.get(reverse("declaration_list"))
+    assert response.status_code == 200
+    assert len(response.context["page"].object_list) == count
+    assert response.content.decode().count(exporter_a.name) == count
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_declaration_list_as_broker(client_broker, broker_user, exporter_a, django_assert_num_queries, count):
+    populate(exporter_a, broker_user, count)
+    with django_assert_num_queries(SESSION_AND_USER + 3):
+        response = client_broker.get(reverse("declaration_list"))
+    assert len(response.context["page"].object_list) == count
+
+
+@pytest.mark.parametrize("count, lines", [(1, 1), (20, 20)])
+def test_declaration_detail(client_a, user_a, exporter_a, django_assert_num_queries, count, lines):
+    declaration = populate(exporter_a, user_a, count, lines=lines)[-1]
+    # + enterprise ids, the declaration (joined to enterprise, agent, warehouse), its lines (read once),
+    # currencies and the USD rate (channel advice), events (joined to receipt and actor), messages, receipts.
+    with django_assert_num_queries(SESSION_AND_USER + 8):
+        response = client_a.get(reverse("declaration_detail", args=[declaration.pk]))
+    assert response.status_code == 200
+    assert len(response.context["lines"]) == lines
+    assert len(response.context["rendered"]) == 3
+    assert len(response.context["receipts"]) == 2
+    body = response.content.decode()
+    assert f"· {user_a.username}" in body  # the event's actor
+    assert "CEB604 100 退单" in body  # the event's receipt
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_status_fragment(client_a, user_a, exporter_a, django_assert_num_queries, count):
+    declaration = populate(exporter_a, user_a, count)[-1]
+    # + enterprise ids, the declaration, its events joined to receipt and actor.
+    with django_assert_num_queries(SESSION_AND_USER + 3):
+        response = client_a.get(reverse("declaration_status", args=[declaration.pk]))
+    assert [e.to_status for e in response.context["events"]] == ["submitted", "rejected"]
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_dashboard(client_a, user_a, exporter_a, django_assert_num_queries, count):
+    populate(exporter_a, user_a, count)
+    # + enterprise ids, counts by status, rates, line values and counts by month/mode/channel, the enterprises,
+    # receipts needing attention (joined to their declaration), the ten most recent declarations.
+    with django_assert_num_queries(SESSION_AND_USER + 8):
+        response = client_a.get(reverse("home"))
+    assert response.context["total"] == count
+    assert len(response.context["attention"]) == min(count, 10)
+    assert [row["count"] for row in response.context["figures"]] == [count]
+    assert response.context["figures"][0]["value"] == Decimal("7.1") * 30 * count
+
+
+@pytest.mark.parametrize(
+    "currency, line_changes, expected_code",
+    [
+        ("142", {}, "LIST_ELIGIBLE"),
+        ("502", {}, "LIST_ELIGIBLE"),
+        ("502", {"total_price": Decimal("1000"), "price": Decimal("10")}, "LIST_VALUE_OVER_LIMIT"),
+        ("300", {}, "EXCHANGE_RATE_MISSING"),
+        ("142", {"licence": True}, "LIST_NEEDS_LICENCE"),
+    ],
+)
+def test_detail_channel_reason_matches_the_rules_engine(
+    client_a, user_a, exporter_a, codes, currency, line_changes, expected_code
+):
+    """The detail page recomputes only the channel advice; its reason is the full engine's, word for word."""
+    declaration = populate(exporter_a, user_a, 1)[0]
+    declaration.currency = currency
+    declaration.save()
+    declaration.lines.update(currency=currency, **line_changes)
+    _findings, advice = declaration_check(declaration=declaration)
+    assert advice.reason_code == expected_code
+    response = client_a.get(reverse("declaration_detail", args=[declaration.pk]))
+    assert response.context["channel_reason"] == advice.reason_message
+    assert response.context["channel_reason"] != ""
