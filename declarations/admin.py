@@ -25,6 +25,7 @@ from declarations import models as m
 from declarations.choices import ReceiptState
 from declarations.services import filings as filing_services
 from declarations.services.declarations import declaration_validate
+from declarations.services.dispatch import dispatch_publish
 from declarations.services.receipt_admin import receipt_attach
 from declarations.services.submission import declaration_render, message_write_outbox
 
@@ -423,6 +424,37 @@ class ReceiptAdmin(admin.ModelAdmin):
 
 
 # --- enterprises and warehouses -------------------------------------------------------------------------------
+
+
+@admin.register(m.TaskDispatch)
+class TaskDispatchAdmin(admin.ModelAdmin):
+    """The transactional outbox: pending intents show a broker outage; staff may publish them at once."""
+
+    list_display = ["task_name", "args", "created_at", "dispatched_at", "attempts", "last_error"]
+    list_filter = [("dispatched_at", admin.EmptyFieldListFilter), "task_name"]
+    readonly_fields = ["task_name", "args", "created_at", "dispatched_at", "attempts", "last_error"]
+    actions = ["publish_now"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Publish the selected pending tasks now"), permissions=["view"])
+    def publish_now(self, request, queryset):
+        published = failed = 0
+        for intent_id in queryset.filter(dispatched_at__isnull=True).values_list("pk", flat=True):
+            if dispatch_publish(intent_id=intent_id):
+                published += 1
+            else:
+                failed += 1
+        self.message_user(
+            request,
+            gettext("%(published)d published, %(failed)d still pending (the broker did not accept them).")
+            % {"published": published, "failed": failed},
+            messages.SUCCESS if not failed else messages.WARNING,
+        )
 
 
 @admin.register(m.Enterprise)
