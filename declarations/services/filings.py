@@ -1,4 +1,4 @@
-"""Registrations and overseas-warehouse filings: submit, and review (approve / reject with a reason)."""
+"""Registrations (企业注册登记), overseas warehouses and their filings (海外仓备案): create, submit, review."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -6,7 +6,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from declarations.choices import REVIEW_TRANSITIONS, ReviewStatus
-from declarations.models import Registration, RegistrationAttachment, WarehouseDocument, WarehouseFiling
+from declarations.models import (
+    OverseasWarehouse,
+    Registration,
+    RegistrationAttachment,
+    WarehouseDocument,
+    WarehouseFiling,
+)
+from declarations.services.common import assign_validated
 from declarations.services.notifications import enterprise_notify
 
 
@@ -115,3 +122,25 @@ def warehouse_document_add(*, filing: WarehouseFiling, doc_type: str, file) -> W
     filing = WarehouseFiling.objects.select_for_update().get(pk=filing.pk)
     _assert_open(filing, _("Documents can only be added before the filing is submitted."))
     return WarehouseDocument.objects.create(filing=filing, doc_type=doc_type, file=file)
+
+
+def registration_create(**fields) -> Registration:
+    """A draft registration; attachments follow, then registration_submit."""
+    with transaction.atomic():
+        return assign_validated(Registration(), fields)
+
+
+def warehouse_save(*, warehouse: OverseasWarehouse | None = None, **fields) -> OverseasWarehouse:
+    """Create (warehouse=None) or update an overseas warehouse."""
+    with transaction.atomic():
+        return assign_validated(warehouse or OverseasWarehouse(), fields)
+
+
+def warehouse_filing_open(*, warehouse: OverseasWarehouse) -> WarehouseFiling:
+    """The warehouse's open filing (anything not rejected), or a new draft when there is none."""
+    with transaction.atomic():
+        OverseasWarehouse.objects.select_for_update().filter(pk=warehouse.pk).first()  # one opener at a time
+        open_filing = warehouse.filings.exclude(status=ReviewStatus.REJECTED).first()
+        if open_filing is not None:
+            return open_filing
+        return WarehouseFiling.objects.create(warehouse=warehouse)

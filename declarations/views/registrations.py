@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from declarations.forms import AttachmentForm, RegistrationForm
 from declarations.selectors import get_object_for_user, registrations_for_user
+from declarations.services import filings as filing_services
 from declarations.services.filings import registration_attachment_add, registration_submit
 from declarations.views.common import member_enterprises, private_file_response, require_member
 
@@ -23,7 +24,7 @@ def registration_list(request):
 def registration_create(request):
     form = RegistrationForm(request.POST or None, enterprises=member_enterprises(user=request.user))
     if request.method == "POST" and form.is_valid():
-        registration = form.save()  # a draft; no service creates registrations yet
+        registration = filing_services.registration_create(**form.cleaned_data)
         messages.success(request, _("Registration saved as a draft. Upload the attachments, then submit it."))
         return redirect("registration_detail", pk=registration.pk)
     return render(request, "declarations/registration_form.html", {"form": form})

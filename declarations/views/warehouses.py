@@ -7,10 +7,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from declarations.choices import ReviewStatus, WarehouseOwnership
+from declarations.choices import WarehouseOwnership
 from declarations.forms import WarehouseDocumentForm, WarehouseForm
-from declarations.models import WarehouseDocument, WarehouseFiling
+from declarations.models import WarehouseDocument
 from declarations.selectors import get_object_for_user, warehouse_filings_for_user, warehouses_for_user
+from declarations.services import filings as filing_services
 from declarations.services.filings import warehouse_document_add, warehouse_filing_submit
 from declarations.views.common import member_enterprises, private_file_response, require_member
 
@@ -31,7 +32,7 @@ def warehouse_list(request):
 def warehouse_create(request):
     form = WarehouseForm(request.POST or None, enterprises=member_enterprises(user=request.user))
     if request.method == "POST" and form.is_valid():
-        warehouse = form.save()  # no warehouse service exists yet
+        warehouse = filing_services.warehouse_save(**form.cleaned_data)
         messages.success(request, _("Warehouse %(name)s saved.") % {"name": warehouse.name})
         return redirect("warehouse_detail", pk=warehouse.pk)
     return render(request, "declarations/warehouse_form.html", {"form": form})
@@ -50,7 +51,7 @@ def warehouse_edit(request, pk: int):
         request.POST or None, instance=warehouse, enterprises=member_enterprises(user=request.user)
     )
     if request.method == "POST" and form.is_valid():
-        form.save()
+        filing_services.warehouse_save(warehouse=warehouse, **form.cleaned_data)
         messages.success(request, _("Warehouse %(name)s saved.") % {"name": warehouse.name})
         return redirect("warehouse_detail", pk=pk)
     return render(request, "declarations/warehouse_form.html", {"form": form, "warehouse": warehouse})
@@ -71,10 +72,7 @@ def warehouse_detail(request, pk: int):
 def warehouse_filing_create(request, pk: int):
     warehouse = _warehouse(request, pk)
     require_member(user=request.user, enterprise=warehouse.enterprise)
-    open_filing = warehouse.filings.exclude(status=ReviewStatus.REJECTED).first()
-    if open_filing is not None:
-        return redirect("warehouse_filing_detail", pk=open_filing.pk)
-    filing = WarehouseFiling.objects.create(warehouse=warehouse)  # no service creates filings yet
+    filing = filing_services.warehouse_filing_open(warehouse=warehouse)
     return redirect("warehouse_filing_detail", pk=filing.pk)
 
 
