@@ -1,5 +1,7 @@
 """Rendered messages (immutable) and customs receipts (回执)."""
 
+import hashlib
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -38,6 +40,19 @@ class RenderedMessage(models.Model):
     @property
     def file_name(self) -> str:
         return f"{self.message_type}_{self.guid}.xml"
+
+    @classmethod
+    def from_rendered(cls, *, declaration, version: int, rendered) -> "RenderedMessage":
+        """An unsaved row for a renderer's output (declarations.messages.render), with its SHA-256."""
+        return cls(
+            declaration=declaration,
+            message_type=rendered.message_type,
+            version=version,
+            guid=rendered.guid,
+            content=rendered.content,
+            sha256=hashlib.sha256(rendered.content).hexdigest(),
+            signed=getattr(rendered, "signed", False),
+        )
 
 
 class Receipt(models.Model):

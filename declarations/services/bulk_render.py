@@ -12,7 +12,6 @@ Status changes stay with the caller (``services.submission``): this module never
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -97,14 +96,8 @@ def _render_chunk(
             result.failed[declaration.pk] = str(exc)
             continue
         for message in rendered:
-            row = RenderedMessage(
-                declaration=declaration,
-                message_type=message.message_type,
-                version=declaration.version,
-                guid=message.guid,
-                content=message.content,
-                sha256=hashlib.sha256(message.content).hexdigest(),
-                signed=getattr(message, "signed", False),
+            row = RenderedMessage.from_rendered(
+                declaration=declaration, version=declaration.version, rendered=message
             )
             new.append(row)
             to_write.append((row.file_name, message.content))

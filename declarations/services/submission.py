@@ -1,6 +1,5 @@
 """Submission: refuse blocking findings, record the intent to render, render on the worker, write the outbox."""
 
-import hashlib
 import logging
 
 from django.conf import settings
@@ -88,18 +87,11 @@ def declaration_render(*, declaration_id: int, version: int) -> list[RenderedMes
                     note=_("Rendering failed: %(reason)s") % {"reason": exc},
                 )
                 return []
-            stored = [
-                RenderedMessage.objects.create(
-                    declaration=declaration,
-                    message_type=r.message_type,
-                    version=version,
-                    guid=r.guid,
-                    content=r.content,
-                    sha256=hashlib.sha256(r.content).hexdigest(),
-                    signed=getattr(r, "signed", False),
-                )
-                for r in rendered
-            ]
+            stored = []
+            for r in rendered:
+                message = RenderedMessage.from_rendered(declaration=declaration, version=version, rendered=r)
+                message.save()
+                stored.append(message)
     for message in stored:
         message_write_outbox(message=message)
     with transaction.atomic():
@@ -141,15 +133,10 @@ def declaration_cancel(*, declaration: Declaration, reason: str, actor=None) -> 
             rendered = render_one(
                 "CEB605", locked, invt_no=locked.invt_no, reason=locked.cancel_reason, signer=get_signer()
             )
-            existing = RenderedMessage.objects.create(
-                declaration=locked,
-                message_type=rendered.message_type,
-                version=locked.version,
-                guid=rendered.guid,
-                content=rendered.content,
-                sha256=hashlib.sha256(rendered.content).hexdigest(),
-                signed=getattr(rendered, "signed", False),
+            existing = RenderedMessage.from_rendered(
+                declaration=locked, version=locked.version, rendered=rendered
             )
+            existing.save()
         declaration_set_status(
             declaration=locked,
             to_status=DeclarationStatus.CANCEL_REQUESTED,
