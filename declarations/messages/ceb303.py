@@ -5,27 +5,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from lxml import etree
-
 from .common import (
     APP_STATUS_DRAFT,
     NO_BARCODE,
+    Container,
+    MessageWriter,
+    Node,
     Rendered,
-    add_node,
     app_time,
-    base_transfer,
-    ceb,
     check_app_status,
     check_app_type,
     check_guid,
     check_line_count,
     goods_value,
     item_name,
-    message_root,
     order_type,
     platform_code_and_name,
-    serialise,
     sorted_lines,
+    write_base_transfer,
     xsd_sequence,
 )
 
@@ -40,6 +37,9 @@ ORDER_HEAD = xsd_sequence(
 ORDER_LIST = xsd_sequence(
     "gnum itemNo itemName itemDescribe? barCode? unit currency qty price totalPrice note?"
 )
+_ORDER = Container("Order", 1)
+_ORDER_HEAD = Node("OrderHead", ORDER_HEAD, 2)
+_ORDER_LIST = Node("OrderList", ORDER_LIST, 2)
 
 
 def render_order(
@@ -60,12 +60,10 @@ def render_order(
     ebp_code, ebp_name = platform_code_and_name(declaration)
     exporter = declaration.enterprise
 
-    root = message_root(MESSAGE_TYPE, guid)
-    order = etree.SubElement(root, ceb("Order"))
-    add_node(
-        order,
-        "OrderHead",
-        ORDER_HEAD,
+    writer = MessageWriter(MESSAGE_TYPE, guid)
+    writer.open(_ORDER)
+    writer.node(
+        _ORDER_HEAD,
         {
             "guid": check_guid(head_guid),
             "appType": check_app_type(app_type),
@@ -83,11 +81,10 @@ def render_order(
             "note": declaration.note,
         },
     )
+    node = writer.node
     for line in lines:
-        add_node(
-            order,
-            "OrderList",
-            ORDER_LIST,
+        node(
+            _ORDER_LIST,
             {
                 "gnum": line.gnum,
                 "itemNo": line.item_no,
@@ -101,5 +98,6 @@ def render_order(
                 "note": line.note,
             },
         )
-    base_transfer(sender or exporter, root)
-    return Rendered(MESSAGE_TYPE, guid, serialise(root))
+    writer.end(_ORDER)
+    write_base_transfer(writer, sender or exporter)
+    return Rendered(MESSAGE_TYPE, guid, writer.finish())

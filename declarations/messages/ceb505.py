@@ -7,16 +7,15 @@ from datetime import datetime
 
 from .common import (
     APP_STATUS_DRAFT,
+    MessageWriter,
+    Node,
     Rendered,
-    add_node,
     app_time,
-    base_transfer,
     check_app_status,
     check_app_type,
     check_guid,
-    message_root,
-    serialise,
     sorted_lines,
+    write_base_transfer,
     xsd_sequence,
 )
 
@@ -29,6 +28,7 @@ LOGISTICS = xsd_sequence(
     grossWeight packNo goodsInfo ebcCode? ebcName? ebcTelephone? note?
     """
 )
+_LOGISTICS = Node("Logistics", LOGISTICS, 1)
 
 
 def goods_info(declaration, lines: Sequence) -> str:
@@ -53,11 +53,9 @@ def render_waybill(
     """The waybill; transmitted by the exporter unless a `sender` (the logistics enterprise) is given."""
     guid = check_guid(guid)
     exporter = declaration.enterprise
-    root = message_root(MESSAGE_TYPE, guid)
-    add_node(
-        root,
-        "Logistics",
-        LOGISTICS,
+    writer = MessageWriter(MESSAGE_TYPE, guid)
+    writer.node(
+        _LOGISTICS,
         {
             "guid": check_guid(head_guid),
             "appType": check_app_type(app_type),
@@ -77,5 +75,5 @@ def render_waybill(
             "ebcTelephone": exporter.phone,
         },
     )
-    base_transfer(sender or exporter, root)
-    return Rendered(MESSAGE_TYPE, guid, serialise(root))
+    write_base_transfer(writer, sender or exporter)
+    return Rendered(MESSAGE_TYPE, guid, writer.finish())

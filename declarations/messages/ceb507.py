@@ -5,22 +5,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from lxml import etree
-
 from .common import (
     APP_STATUS_DRAFT,
     IE_FLAG_EXPORT,
+    Container,
+    MessageWriter,
     MissingField,
+    Node,
     Rendered,
-    add_node,
     app_time,
-    base_transfer,
-    ceb,
     check_app_status,
     check_app_type,
     check_guid,
-    message_root,
-    serialise,
+    write_base_transfer,
     xsd_sequence,
 )
 
@@ -33,6 +30,9 @@ ARRIVAL_HEAD = xsd_sequence(
     """
 )
 ARRIVAL_LIST = xsd_sequence("gnum logisticsNo totalPackageNo? note?")
+_ARRIVAL = Container("Arrival", 1)
+_ARRIVAL_HEAD = Node("ArrivalHead", ARRIVAL_HEAD, 2)
+_ARRIVAL_LIST = Node("ArrivalList", ARRIVAL_LIST, 2)
 
 
 def render_arrival(
@@ -56,12 +56,10 @@ def render_arrival(
     if operator is None:
         raise MissingField("ArrivalHead", "operatorCode", "the declaration names no supervised-site operator")
     guid = check_guid(guid)
-    root = message_root(MESSAGE_TYPE, guid)
-    arrival = etree.SubElement(root, ceb("Arrival"))
-    add_node(
-        arrival,
-        "ArrivalHead",
-        ARRIVAL_HEAD,
+    writer = MessageWriter(MESSAGE_TYPE, guid)
+    writer.open(_ARRIVAL)
+    writer.node(
+        _ARRIVAL_HEAD,
         {
             "guid": check_guid(head_guid),
             "appType": check_app_type(app_type),
@@ -82,11 +80,10 @@ def render_arrival(
             "msgSeqNo": 1,
         },
     )
-    add_node(
-        arrival,
-        "ArrivalList",
-        ARRIVAL_LIST,
+    writer.node(
+        _ARRIVAL_LIST,
         {"gnum": 1, "logisticsNo": declaration.logistics_no, "totalPackageNo": declaration.total_package_no},
     )
-    base_transfer(sender or operator, root)
-    return Rendered(MESSAGE_TYPE, guid, serialise(root))
+    writer.end(_ARRIVAL)
+    write_base_transfer(writer, sender or operator)
+    return Rendered(MESSAGE_TYPE, guid, writer.finish())

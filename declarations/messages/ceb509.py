@@ -5,21 +5,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from lxml import etree
-
 from .common import (
     APP_STATUS_DRAFT,
+    Container,
+    MessageWriter,
     MissingField,
+    Node,
     Rendered,
-    add_node,
     app_time,
-    base_transfer,
-    ceb,
     check_app_status,
     check_app_type,
     check_guid,
-    message_root,
-    serialise,
+    write_base_transfer,
     xsd_sequence,
 )
 
@@ -32,6 +29,9 @@ DEPARTURE_HEAD = xsd_sequence(
     """
 )
 DEPARTURE_LIST = xsd_sequence("gnum totalPackageNo? logisticsNo note?")
+_DEPARTURE = Container("Departure", 1)
+_DEPARTURE_HEAD = Node("DepartureHead", DEPARTURE_HEAD, 2)
+_DEPARTURE_LIST = Node("DepartureList", DEPARTURE_LIST, 2)
 
 
 def render_departure(
@@ -54,12 +54,10 @@ def render_departure(
     if declaration.leave_time is None:
         raise MissingField("DepartureHead", "leaveTime", "the departure time")
     guid = check_guid(guid)
-    root = message_root(MESSAGE_TYPE, guid)
-    departure = etree.SubElement(root, ceb("Departure"))
-    add_node(
-        departure,
-        "DepartureHead",
-        DEPARTURE_HEAD,
+    writer = MessageWriter(MESSAGE_TYPE, guid)
+    writer.open(_DEPARTURE)
+    writer.node(
+        _DEPARTURE_HEAD,
         {
             "guid": check_guid(head_guid),
             "appType": check_app_type(app_type),
@@ -78,11 +76,10 @@ def render_departure(
             "msgSeqNo": 1,
         },
     )
-    add_node(
-        departure,
-        "DepartureList",
-        DEPARTURE_LIST,
+    writer.node(
+        _DEPARTURE_LIST,
         {"gnum": 1, "totalPackageNo": declaration.total_package_no, "logisticsNo": declaration.logistics_no},
     )
-    base_transfer(sender or declaration.enterprise, root)
-    return Rendered(MESSAGE_TYPE, guid, serialise(root))
+    writer.end(_DEPARTURE)
+    write_base_transfer(writer, sender or declaration.enterprise)
+    return Rendered(MESSAGE_TYPE, guid, writer.finish())

@@ -7,30 +7,28 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from django.conf import settings
-from lxml import etree
 
 from .common import (
     APP_STATUS_DRAFT,
     IE_FLAG_EXPORT,
     NO_BARCODE,
     NO_OWNER_CODE,
+    Container,
+    MessageWriter,
     MissingField,
+    Node,
     Rendered,
-    add_node,
     app_time,
-    base_transfer,
-    ceb,
     check_app_status,
     check_app_type,
     check_guid,
     check_line_count,
     ie_date,
     item_name,
-    message_root,
     order_type,
     platform_code_and_name,
-    serialise,
     sorted_lines,
+    write_base_transfer,
     xsd_sequence,
 )
 
@@ -55,6 +53,9 @@ INVENTORY_LIST = xsd_sequence(
     unit1 unit2? price totalPrice note?
     """
 )
+_INVENTORY = Container("Inventory", 1)
+_INVENTORY_HEAD = Node("InventoryHead", INVENTORY_HEAD, 2)
+_INVENTORY_LIST = Node("InventoryList", INVENTORY_LIST, 2)
 
 
 def is_simplified_hs(code: str) -> bool:
@@ -114,12 +115,10 @@ def render_inventory(
     owner_code, owner_name = _owner(declaration)
     exporter, agent = declaration.enterprise, declaration.agent
 
-    root = message_root(MESSAGE_TYPE, guid)
-    inventory = etree.SubElement(root, ceb("Inventory"))
-    add_node(
-        inventory,
-        "InventoryHead",
-        INVENTORY_HEAD,
+    writer = MessageWriter(MESSAGE_TYPE, guid)
+    writer.open(_INVENTORY)
+    writer.node(
+        _INVENTORY_HEAD,
         {
             "guid": check_guid(head_guid),
             "appType": check_app_type(app_type),
@@ -169,11 +168,10 @@ def render_inventory(
             "note": declaration.note,
         },
     )
+    node = writer.node
     for line in lines:
-        add_node(
-            inventory,
-            "InventoryList",
-            INVENTORY_LIST,
+        node(
+            _INVENTORY_LIST,
             {
                 "gnum": line.gnum,
                 "itemNo": line.item_no,
@@ -195,5 +193,6 @@ def render_inventory(
                 "note": line.note,
             },
         )
-    base_transfer(sender or agent, root)
-    return Rendered(MESSAGE_TYPE, guid, serialise(root))
+    writer.end(_INVENTORY)
+    write_base_transfer(writer, sender or agent)
+    return Rendered(MESSAGE_TYPE, guid, writer.finish())

@@ -7,16 +7,15 @@ from datetime import datetime
 
 from .common import (
     APP_STATUS_DRAFT,
+    MessageWriter,
     MissingField,
+    Node,
     Rendered,
-    add_node,
     app_time,
-    base_transfer,
     check_app_status,
     check_app_type,
     check_guid,
-    message_root,
-    serialise,
+    write_base_transfer,
     xsd_sequence,
 )
 
@@ -28,6 +27,7 @@ INVT_CANCEL = xsd_sequence(
     note?
     """
 )
+_INVT_CANCEL = Node("InvtCancel", INVT_CANCEL, 1)
 
 
 def render_cancel(
@@ -53,11 +53,9 @@ def render_cancel(
         raise MissingField("InvtCancel", "reason", "the reason for the cancellation")
     guid = check_guid(guid)
     agent = declaration.agent
-    root = message_root(MESSAGE_TYPE, guid)
-    add_node(
-        root,
-        "InvtCancel",
-        INVT_CANCEL,
+    writer = MessageWriter(MESSAGE_TYPE, guid)
+    writer.node(
+        _INVT_CANCEL,
         {
             "guid": check_guid(head_guid),
             "appType": check_app_type(app_type),
@@ -74,5 +72,5 @@ def render_cancel(
             "ebcName": declaration.enterprise.name,
         },
     )
-    base_transfer(sender or agent, root)
-    return Rendered(MESSAGE_TYPE, guid, serialise(root))
+    write_base_transfer(writer, sender or agent)
+    return Rendered(MESSAGE_TYPE, guid, writer.finish())

@@ -122,12 +122,24 @@ _DOCTYPE_IN_PROLOG = re.compile(rb"\A(?:\xef\xbb\xbf)?(?:<\?.*?\?>|<!--.*?-->|\s
 _POSITION_SUFFIX = re.compile(r", line \d+, column \d+$")
 
 
+_PARSERS = threading.local()
+
+
+def _thread_parser() -> etree.XMLParser:
+    # One hardened parser per thread, reused for every message: creating one costs as much as parsing a
+    # small message, and a parser may not be shared between threads.
+    parser = getattr(_PARSERS, "parser", None)
+    if parser is None:
+        parser = _PARSERS.parser = _hardened_parser()
+    return parser
+
+
 def _validate(xml: bytes, compiled: _Schema) -> list[SchemaProblem]:
     if not isinstance(xml, bytes | bytearray | memoryview):
         raise TypeError(f"expected the XML as bytes, got {type(xml).__name__}")
     xml = bytes(xml)
     try:
-        root = etree.fromstring(xml, _hardened_parser())
+        root = etree.fromstring(xml, _thread_parser())
     except etree.XMLSyntaxError as exc:
         if _DOCTYPE_IN_PROLOG.match(xml):
             return [_doctype_problem(xml)]
