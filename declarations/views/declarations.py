@@ -1,19 +1,32 @@
 """Declarations: list with filters and search, create / edit with goods lines, submit, follow, messages."""
 
+import functools
 import io
 import zipfile
+from collections.abc import Sequence
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.db import models
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from declarations.choices import EDITABLE_STATUSES, STATUS_RANK, Channel, DeclarationStatus, Mode
+from declarations.choices import (
+    EDITABLE_STATUSES,
+    STATUS_RANK,
+    Channel,
+    DeclarationStatus,
+    EventSource,
+    Mode,
+    ReceiptState,
+)
 from declarations.forms import (
     HEAD_SECTIONS,
     LINE_FIELDS,
@@ -21,7 +34,7 @@ from declarations.forms import (
     DeclarationForm,
     DeclarationLineFormSet,
 )
-from declarations.models import CatalogueItem
+from declarations.models import CatalogueItem, Declaration
 from declarations.rules.finding import HEAD_FINDING_FIELDS, LINE_FINDING_FIELDS, Finding
 from declarations.selectors import (
     channel_advice,
@@ -44,6 +57,26 @@ PAGE_SIZE = 25
 LINES_PREFIX = "lines"
 # Finding.field (CEB element name, or a model field for data without one) -> form field.
 # Statuses in which the worker or customs will still move the declaration: the status fragment keeps polling.
+# The columns the list's table reads; the rest of a declaration (findings, 40-odd head fields) stays in the database.
+LIST_COLUMNS = (
+    "cop_no",
+    "order_no",
+    "logistics_no",
+    "mode",
+    "channel",
+    "recommended_channel",
+    "customs_code",
+    "status",
+    "created_at",
+    "enterprise__name",
+)
+# The detail page reads every column of the declaration but only the names of its enterprise, agent, warehouse.
+DETAIL_COLUMNS = (
+    *(field.attname for field in Declaration._meta.concrete_fields),
+    "enterprise__name",
+    "agent__name",
+    "warehouse__name",
+)
 POLLING_STATUSES = frozenset(
     {
         DeclarationStatus.SUBMITTED,
@@ -86,15 +119,126 @@ def _filtered(request, form):
     return qs
 
 
+# The list counts at most this many declarations (or up to the page shown, if further): above it, it shows "more
+# than N" instead of an exact count. COUNT(*) over a large tenant costs more than the rest of the page.
+COUNT_CAP = 500
+MAX_PAGE = 10**8  # keeps LIMIT / OFFSET within bigint whatever ?page= says
+# Rendered filter fields by (language, submitted values): the same few combinations come back page after page,
+# and rendering the widgets costs as much as the table. Bounded; a form with errors is never cached.
+FILTER_CACHE_SIZE = 256
+_filter_fields_html: dict[tuple, str] = {}
+# A pk no real declaration has, replaced per row: one reverse() per page instead of one per row.
+_PK_MARK = 9876543210
+
+
+def choice_labels(choices: type[models.Choices]) -> dict[str, str]:
+    """Value -> label in the active language, built once per language: ``get_FOO_display`` translates every
+    choice on each call, which the list and detail pages would pay per row."""
+    return _choice_labels(choices, get_language())
+
+
+@functools.cache
+def _choice_labels(choices: type[models.Choices], language: str | None) -> dict[str, str]:
+    return {value: str(label) for value, label in choices.choices}
+
+
+class ListPage(Sequence):
+    """One page of declarations and their count: exact, or a lower bound when ``exact`` is false (then there is
+    always a next page). Quacks like Django's ``Page`` for the pager."""
+
+    def __init__(self, object_list: list, number: int, *, count: int, exact: bool):
+        self.object_list = object_list
+        self.number = number
+        self.count = count
+        self.exact = exact
+        self.num_pages = max(1, -(-count // PAGE_SIZE)) if exact else None
+
+    def __len__(self) -> int:
+        return len(self.object_list)
+
+    def __getitem__(self, index):
+        return self.object_list[index]
+
+    def has_next(self) -> bool:
+        return not self.exact or self.number < self.num_pages
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+
+def _list_page(queryset, number) -> ListPage:
+    """Two queries: a count that stops one row past ``COUNT_CAP`` or past the page, whichever is further, then
+    the page. A number past the end shows the last page and an invalid one the first, as ``Paginator.get_page``."""
+    try:
+        number = min(max(int(number), 1), MAX_PAGE)
+    except (TypeError, ValueError):
+        number = 1
+    limit = max(COUNT_CAP, number * PAGE_SIZE) + 1
+    count = queryset.order_by()[:limit].count()
+    exact = count < limit
+    if exact:
+        number = min(number, max(1, -(-count // PAGE_SIZE)))
+    else:
+        count = limit - 1
+    offset = (number - 1) * PAGE_SIZE
+    rows = list(queryset[offset : offset + PAGE_SIZE]) if count else []
+    return ListPage(rows, number, count=count, exact=exact)
+
+
+def _table_rows(page: ListPage) -> list[dict]:
+    """What the table shows, per row, as plain values: labels looked up once per request, not per row."""
+    statuses = choice_labels(DeclarationStatus)
+    channels = choice_labels(Channel)
+    url = reverse("declaration_detail", args=[_PK_MARK]).replace(str(_PK_MARK), "{}")
+    return [
+        {
+            "url": url.format(d.pk),
+            "cop_no": d.cop_no,
+            "order_no": d.order_no,
+            "logistics_no": d.logistics_no,
+            "mode": d.mode,
+            "channel": channels.get(d.effective_channel, ""),
+            "customs_code": d.customs_code,
+            "status": d.status,
+            "status_label": statuses.get(d.status, d.status),
+            "enterprise": d.enterprise.name,
+            "created": timezone.localtime(d.created_at).date().isoformat(),
+        }
+        for d in page
+    ]
+
+
+def _filter_fields(form) -> str:
+    if form.errors:
+        return render_to_string("partials/declaration_filters.html", {"form": form})
+    values = tuple(form.data.get(name) for name in form.fields) if form.is_bound else None
+    key = (get_language(), values)
+    html = _filter_fields_html.get(key)
+    if html is None:
+        html = render_to_string("partials/declaration_filters.html", {"form": form})
+        if len(_filter_fields_html) >= FILTER_CACHE_SIZE:
+            _filter_fields_html.clear()
+        _filter_fields_html[key] = html
+    return html
+
+
 @login_required
 def declaration_list(request):
     form = DeclarationFilterForm(request.GET or None)
-    page = Paginator(_filtered(request, form), PAGE_SIZE).get_page(request.GET.get("page"))
+    queryset = _filtered(request, form).select_related(None).select_related("enterprise").only(*LIST_COLUMNS)
+    page = _list_page(queryset, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
+    context = {"form": form, "page": page, "rows": _table_rows(page), "query": query.urlencode()}
     if is_htmx(request):
         return render(request, "partials/declaration_table.html", context)
+    context["filter_fields"] = _filter_fields(form)
     return render(request, "declarations/declaration_list.html", context)
 
 
@@ -356,9 +500,31 @@ def declaration_submit_view(request, pk: int):
 
 def _status_context(declaration):
     released = STATUS_RANK[DeclarationStatus.RELEASED]
+    statuses = choice_labels(DeclarationStatus)
+    sources = choice_labels(EventSource)
+    events = list(
+        declaration.events.select_related("receipt", "actor").only(
+            "declaration",  # the related manager sets it on each event
+            "created_at",
+            "from_status",
+            "to_status",
+            "source",
+            "return_status",
+            "note",
+            "actor__username",
+            "receipt__receipt_type",
+            "receipt__return_status",
+            "receipt__return_info",
+        )
+    )
+    for event in events:
+        event.from_label = statuses.get(event.from_status, event.from_status)
+        event.to_label = statuses.get(event.to_status, event.to_status)
+        event.source_label = sources.get(event.source, event.source)
     return {
         "declaration": declaration,
-        "events": declaration.events.select_related("receipt", "actor"),
+        "status_label": statuses.get(declaration.status, declaration.status),
+        "events": events,
         "polling": declaration.status in POLLING_STATUSES,
         "progress": min(100, STATUS_RANK.get(declaration.status, 0) * 100 // released),
     }
@@ -366,19 +532,41 @@ def _status_context(declaration):
 
 @login_required
 def declaration_detail(request, pk: int):
-    declaration = _declaration(request, pk)
+    declaration = get_object_for_user(declarations_for_user(user=request.user).only(*DETAIL_COLUMNS), pk=pk)
     lines = list(declaration.lines.all())  # read once: the table and the channel advice
+    channels = choice_labels(Channel)
+    states = choice_labels(ReceiptState)
+    message_url = reverse("declaration_message", args=[declaration.pk, _PK_MARK])
+    rendered = list(
+        declaration.messages.only("declaration", "message_type", "version").order_by(
+            "-version", "message_type"
+        )
+    )
+    for message in rendered:
+        message.url = message_url.replace(str(_PK_MARK), str(message.pk))
+    receipts = list(
+        declaration.receipts.only(
+            "declaration", "received_at", "receipt_type", "return_status", "return_info", "state"
+        )
+    )
+    for receipt in receipts:
+        receipt.state_label = states.get(receipt.state, receipt.state)
     context = _status_context(declaration)
     context.update(
         {
             "lines": lines,
-            "rendered": declaration.messages.defer("content").order_by("-version", "message_type"),
-            "receipts": declaration.receipts.defer("raw"),
+            "rendered": rendered,
+            "receipts": receipts,
             "findings": [Finding.from_dict(d) for d in declaration.findings or []],
             "editable": declaration.status in EDITABLE_STATUSES,
             "deletable": declaration.status == DeclarationStatus.DRAFT and declaration.version == 0,
             "is_customs_declaration": declaration.effective_channel == Channel.CUSTOMS_DECLARATION,
             "channel_reason": channel_reason(declaration, lines),
+            "mode_label": choice_labels(Mode).get(declaration.mode, declaration.mode),
+            "channel_label": channels.get(declaration.channel, declaration.channel),
+            "recommended_channel_label": channels.get(
+                declaration.recommended_channel, declaration.recommended_channel
+            ),
         }
     )
     return render(request, "declarations/declaration_detail.html", context)
