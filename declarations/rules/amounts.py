@@ -42,8 +42,8 @@ def month_label(month: datetime.date) -> str:
 
 def expected_total(qty: Decimal, price: Decimal) -> Decimal:
     """qty × price rounded half-up to 5 decimals (总价=成交数量*单价)."""
-    with decimal.localcontext(_CALC):
-        return (qty * price).quantize(FIVE_PLACES)
+    # The context passed explicitly: the same arithmetic as under localcontext(_CALC), without switching.
+    return _CALC.multiply(qty, price).quantize(FIVE_PLACES, context=_CALC)
 
 
 def check_line_totals(lines: Sequence) -> list[Finding]:

@@ -19,6 +19,7 @@ from .identifiers import short
 _HS_FORMAT = re.compile(r"^(?:[0-9]{10}|[0-9]{6})$")
 _SIX_DIGITS = re.compile(r"^[0-9]{6}$")
 _GTIN = re.compile(r"^(?:[0-9]{8}|[0-9]{12,14})$")
+_MODES = frozenset(Mode.values)  # Mode.values builds a new list on every access
 
 
 def is_six_digit_hs(code) -> bool:
@@ -61,7 +62,7 @@ def check_line_codes(line, index: int, *, ctx: RuleContext) -> list[Finding]:
 
 def check_codes(head, lines: Sequence, *, ctx: RuleContext) -> list[Finding]:
     findings: list[Finding] = []
-    findings += _member(getattr(head, "mode", None), Mode.values, "UNKNOWN_TRADE_MODE", "tradeMode")
+    findings += _member(getattr(head, "mode", None), _MODES, "UNKNOWN_TRADE_MODE", "tradeMode")
     findings += _member(
         getattr(head, "customs_code", None), ctx.customs_offices, "UNKNOWN_CUSTOMS_OFFICE", "customsCode"
     )

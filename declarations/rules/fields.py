@@ -9,10 +9,12 @@ here. Values may be of any type (unsaved form or spreadsheet objects): the helpe
 from __future__ import annotations
 
 import datetime
+import decimal
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 from django.core.exceptions import ObjectDoesNotExist
 
@@ -72,13 +74,27 @@ def digits(value: Decimal) -> tuple[int, int]:
     return max(0, significant + exponent), max(0, -exponent)
 
 
+# Rounding to ≤ 10 decimals of a value with ≤ 80 integer digits is exact in this context (never traps).
+_EXACT = decimal.Context(prec=100, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN)
+_QUANTA = {places: Decimal(1).scaleb(-places) for places in range(11)}
+_INT_LIMIT = 10**18
+
+
 def fits(value: Decimal, integer: int = 14, fraction: int = 5) -> bool:
+    # Same answer as comparing digits(value), without building its digit tuple (the hot path of every import):
+    # |value| < 10**integer, and rounding to ``fraction`` places leaves it unchanged.
+    if value.is_finite() and 0 <= integer <= 80 and fraction in _QUANTA:
+        if not value:
+            return True
+        return value.adjusted() < integer and value == value.quantize(_QUANTA[fraction], context=_EXACT)
     int_digits, frac_digits = digits(value)
     return int_digits <= integer and frac_digits <= fraction
 
 
 def amount(value) -> Decimal | None:
     """The value as a non-negative N19,5 Decimal, else None (fields.py reports why)."""
+    if type(value) is Decimal:  # the usual case, without the conversions below
+        return value if value.is_finite() and value >= 0 and fits(value) else None
     number = decimal_value(value)
     if number is None or number < 0 or not fits(number):
         return None
@@ -87,6 +103,8 @@ def amount(value) -> Decimal | None:
 
 def int_value(value) -> int | None:
     """An integer of at most 18 digits, else None (larger ones are reported as DECIMAL_PRECISION)."""
+    if type(value) is int:  # the reader's integers: no Decimal round trip
+        return value if -_INT_LIMIT < value < _INT_LIMIT else None
     if isinstance(value, bool):
         return None
     number = decimal_value(value)
@@ -106,9 +124,14 @@ def related(obj, name: str):
         return None
 
 
+_CHANNELS = {value: Channel(value).value for value in Channel.values}
+
+
 def channel_of(head) -> str:
     """The explicitly chosen channel, "" when none (or not a known channel)."""
     channel = getattr(head, "channel", "")
+    if type(channel) is str:  # the usual case: one dict lookup instead of building Channel.values
+        return _CHANNELS.get(channel, "")
     return Channel(channel).value if channel in Channel.values else ""
 
 
@@ -274,6 +297,76 @@ def date_value(value) -> datetime.date | None:
     return None
 
 
+# --- fast acceptance: the common valid value is recognised with a few cheap tests; anything else goes to
+# check_text / check_number above, which alone produce findings (so the findings cannot differ).
+
+_TEXT, _NUMBER, _DATE = "text", "number", "date"
+
+
+class _Plan(NamedTuple):
+    """One spec, flattened for the loops below."""
+
+    spec: Text | Number | Date
+    attr: str
+    kind: str
+    low: int = 0  # text: length bounds; max in the order channel, then in the list channel
+    high: int = 0
+    high_list: int = 0
+    always: bool = False  # required in every channel
+    list_only: bool = False  # required in the list channel
+    positive: bool = False  # numbers: zero not allowed; at most ``integer`` + ``fraction`` digits
+    integer: int = 0
+    fraction: int = 0
+
+
+def _plan(specs, *, item_no_list_max: int = 0) -> tuple[_Plan, ...]:
+    rows = []
+    for spec in specs:
+        required = {"always": spec.required == ALWAYS, "list_only": spec.required == LIST_ONLY}
+        if isinstance(spec, Text):
+            high_list = item_no_list_max if spec.ceb == "itemNo" else spec.max
+            rows.append(_Plan(spec, spec.attr, _TEXT, spec.min, spec.max, high_list, **required))
+        elif isinstance(spec, Number):
+            rows.append(
+                _Plan(
+                    spec,
+                    spec.attr,
+                    _NUMBER,
+                    positive=spec.positive,
+                    integer=spec.integer,
+                    fraction=spec.fraction,
+                    **required,
+                )
+            )
+        else:
+            rows.append(_Plan(spec, spec.attr, _DATE, **required))
+    return tuple(rows)
+
+
+def _text_passes(value, low: int, high: int, needed: bool) -> bool:
+    """True only when check_text would return no finding (False: let check_text decide)."""
+    if type(value) is str:
+        if value.strip():
+            return low <= len(value) <= high and not _XML_FORBIDDEN.search(value)
+        return not needed
+    return value is None and not needed
+
+
+def _number_passes(value, positive: bool, integer: int, fraction: int, needed: bool) -> bool:
+    """True only when check_number would return no finding (False: let check_number decide)."""
+    if type(value) is Decimal:
+        return (
+            value.is_finite() and (value > 0 if positive else value >= 0) and fits(value, integer, fraction)
+        )
+    if type(value) is int:
+        return (value > 0 if positive else value >= 0) and value < 10**integer
+    return value is None and not needed
+
+
+_HEAD_PLAN = _plan(HEAD_FIELDS)
+_LINE_PLAN = _plan(LINE_FIELDS, item_no_list_max=ITEM_NO_MAX_LIST)
+
+
 def check_head(head, *, channel: str) -> list[Finding]:
     findings: list[Finding] = []
     mode = text_value(getattr(head, "mode", None))
@@ -283,13 +376,18 @@ def check_head(head, *, channel: str) -> list[Finding]:
         findings.append(Finding.of("REQUIRED", "ebcCode"))
     if related(head, "agent") is None:
         findings.append(Finding.of("REQUIRED", "agentCode"))
-    for spec in HEAD_FIELDS:
-        value = getattr(head, spec.attr, None)
-        if spec.ceb == "ebpName" and mode == Mode.WAREHOUSE:
-            continue  # the warehouse's name is sent; WAREHOUSE_REQUIRED covers its absence
-        if isinstance(spec, Text):
+    list_channel = is_list(channel)
+    for spec, attr, kind, low, high, _high_list, always, list_only, positive, integer, fraction in _HEAD_PLAN:
+        value = getattr(head, attr, None)
+        if kind is _TEXT:
+            if spec.ceb == "ebpName" and mode == Mode.WAREHOUSE:
+                continue  # the warehouse's name is sent; WAREHOUSE_REQUIRED covers its absence
+            if _text_passes(value, low, high, always or (list_only and list_channel)):
+                continue
             findings += check_text(spec, value, channel=channel)
-        elif isinstance(spec, Number):
+        elif kind is _NUMBER:
+            if _number_passes(value, positive, integer, fraction, always or (list_only and list_channel)):
+                continue
             findings += check_number(spec, value, channel=channel)
         else:
             findings += check_date(spec, value, channel=channel)
@@ -303,15 +401,37 @@ def check_head(head, *, channel: str) -> list[Finding]:
 def check_line(line, index: int, *, channel: str) -> list[Finding]:
     gnum = line_ref(line, index)
     findings: list[Finding] = []
-    for spec in LINE_FIELDS:
-        value = getattr(line, spec.attr, None)
-        if isinstance(spec, Number):
-            findings += check_number(spec, value, channel=channel, gnum=gnum)
-        elif spec.ceb == "itemNo":
-            top = ITEM_NO_MAX_LIST if is_list(channel) else ITEM_NO_MAX_ORDER
+    list_channel = is_list(channel)
+    forbidden = _XML_FORBIDDEN.search
+    # _text_passes and _number_passes inlined: this loop runs for every cell of every goods line.
+    for spec, attr, kind, low, high, high_list, always, list_only, positive, integer, fraction in _LINE_PLAN:
+        value = getattr(line, attr, None)
+        value_type = type(value)
+        if kind is _TEXT:
+            top = high_list if list_channel else high  # itemNo: 20 in the list channel
+            if value_type is str:
+                if value.strip():
+                    if low <= len(value) <= top and not forbidden(value):
+                        continue
+                elif not (always or (list_only and list_channel)):
+                    continue
+            elif value is None and not (always or (list_only and list_channel)):
+                continue
             findings += check_text(spec, value, channel=channel, gnum=gnum, max_len=top)
         else:
-            findings += check_text(spec, value, channel=channel, gnum=gnum)
+            if value_type is Decimal:
+                if (
+                    value.is_finite()
+                    and (value > 0 if positive else value >= 0)
+                    and fits(value, integer, fraction)
+                ):
+                    continue
+            elif value_type is int:
+                if (value > 0 if positive else value >= 0) and value < 10**integer:
+                    continue
+            elif value is None and not (always or (list_only and list_channel)):
+                continue
+            findings += check_number(spec, value, channel=channel, gnum=gnum)
     # The second legal quantity and its unit go together.
     has_qty2 = getattr(line, "qty2", None) not in (None, "")
     has_unit2 = bool(text_value(getattr(line, "unit2", None)).strip())

@@ -7,6 +7,8 @@ agent. The rules run with one RuleContext per job, and good declarations are sav
 
 from __future__ import annotations
 
+import functools
+import gc
 import hashlib
 import html
 import logging
@@ -26,7 +28,9 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.core.files.base import ContentFile
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection, models, transaction
+from django.db.models.base import ModelState
+from django.db.models.signals import post_init, pre_init
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -42,7 +46,14 @@ from declarations.models import (
 )
 from declarations.rules.finding import Finding
 from declarations.selectors import enterprises_for_user
-from declarations.spreadsheets.columns import GOODS_COLUMNS, HEAD_COLUMNS, SHEET_GOODS, SHEET_HEAD
+from declarations.services.bulk_store import (
+    HistoryWriter,
+    RowMaker,
+    insert_rows,
+    insertable_fields,
+    update_rows,
+)
+from declarations.spreadsheets.columns import FLAG, GOODS_COLUMNS, HEAD_COLUMNS, SHEET_GOODS, SHEET_HEAD
 from declarations.spreadsheets.reader import Row, Workbook, find_sheet, read_workbook
 from declarations.spreadsheets.report import CellError, build_report
 
@@ -53,7 +64,8 @@ DEFAULT_MAX_UNCOMPRESSED = 250 * 1024 * 1024
 DEFAULT_MAX_RATIO = 100  # a zip member this many times larger than its compressed size is a bomb
 DEFAULT_MAX_ROWS = 200_000
 STORE_CHUNK = 500
-PROGRESS_EVERY = 250
+# The progress bar polls every few seconds; a write per N rows would cost a commit (an fsync) each.
+PROGRESS_SECONDS = 0.5
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]+\d+(?::[A-Z]+(\d+))?"')
 
 HEAD_KEYS = {c.key: c for c in HEAD_COLUMNS}
@@ -71,6 +83,93 @@ STORED_FIELDS = [
     "channel_reason",
     "updated_at",
 ]
+
+
+@functools.cache
+def _declaration_inserter() -> RowMaker:
+    return RowMaker(insertable_fields(Declaration), add=True)
+
+
+@functools.cache
+def _declaration_updater() -> RowMaker:
+    return RowMaker([Declaration._meta.get_field(name) for name in STORED_FIELDS], add=False)
+
+
+@functools.cache
+def _line_inserter() -> RowMaker:
+    return RowMaker(insertable_fields(DeclarationLine), add=True)
+
+
+@functools.cache
+def _history_writer() -> HistoryWriter:
+    return HistoryWriter(Declaration)
+
+
+# (column key, model attribute, Y/N flag) of the goods columns that map to a DeclarationLine field.
+_GOODS_ATTRS = tuple((c.key, c.attr, c.kind == FLAG) for c in GOODS_COLUMNS if c.attr)
+
+
+def _blank_factory(model: type[models.Model]):
+    """A maker of fresh unsaved instances with every field at its default, as ``model()`` gives.
+
+    Model.__init__ walks every field for each of 100,000 goods lines; this copies the constant defaults built
+    once and calls only the computed ones (``default=list``), as __init__ does. When something listens to the
+    init signals it is ``model`` itself.
+    """
+    if pre_init.has_listeners(model) or post_init.has_listeners(model):
+        return model
+    fields = model._meta.concrete_fields
+    computed = [(f.attname, f.get_default) for f in fields if f.has_default() and callable(f.default)]
+    constant = {f.attname: f.get_default() for f in fields if not (f.has_default() and callable(f.default))}
+
+    def blank():
+        obj = model.__new__(model)
+        obj._state = ModelState()
+        attrs = obj.__dict__
+        attrs.update(constant)
+        for attname, default in computed:
+            attrs[attname] = default()
+        return obj
+
+    return blank
+
+
+@functools.cache
+def _line_factory():
+    return _blank_factory(DeclarationLine)
+
+
+@functools.cache
+def _declaration_factory():
+    return _blank_factory(Declaration)
+
+
+def _insert_declarations(declarations: list[Declaration]) -> None:
+    """INSERT new heads and give each its id (found by agent and copNo, which the database keeps unique)."""
+    maker = _declaration_inserter()
+    rows = [maker(declaration) for declaration in declarations]
+    insert_rows(Declaration, maker.columns, rows)
+    agent_at, cop_at = maker.columns.index("agent_id"), maker.columns.index("cop_no")
+    by_agent: dict[int, dict[str, Declaration]] = defaultdict(dict)
+    for declaration, row in zip(declarations, rows, strict=True):
+        by_agent[row[agent_at]][row[cop_at]] = declaration
+    for agent_id, by_cop in by_agent.items():
+        cops = list(by_cop)
+        for start in range(0, len(cops), 900):
+            stored = Declaration.objects.filter(agent_id=agent_id, cop_no__in=cops[start : start + 900])
+            for pk, cop_no in stored.values_list("pk", "cop_no"):
+                declaration = by_cop[cop_no]
+                declaration.pk = pk
+                declaration._state.adding = False
+                declaration._state.db = connection.alias
+    if any(declaration.pk is None for declaration in declarations):
+        raise DatabaseError("stored declarations were not found again")
+
+
+def _insert_lines(lines: list[DeclarationLine]) -> None:
+    """INSERT goods lines whose declaration is stored (a separate function: the fault tests pause here)."""
+    maker = _line_inserter()
+    insert_rows(DeclarationLine, maker.columns, [maker(line) for line in lines])
 
 
 class ImportRejected(Exception):
@@ -300,6 +399,20 @@ def _fail_after_database_error(job: ImportJob, *, attempts: int = 5, pause: floa
             time.sleep(pause)
 
 
+@contextmanager
+def _frozen_heap():
+    """The workbook's rows live until the job ends: keep the cycle collector from walking them over and over.
+
+    Objects that exist now move to the collector's permanent generation and return to the oldest generation
+    afterwards; they are in use anyway (only cyclic garbage made before the freeze waits until then).
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def _run(job: ImportJob) -> None:
     timings: dict[str, float] = {}
     started = time.perf_counter()
@@ -325,7 +438,8 @@ def _run(job: ImportJob) -> None:
     # Each STORE_CHUNK of good declarations is stored as soon as it is checked, so the model objects of
     # 10,000 declarations are never all in memory. The duplicate lookups were read before the first store,
     # so a declaration is checked exactly as if nothing had been stored yet.
-    importer.check(on_chunk=importer.mark_stored if job.dry_run else importer.store)
+    with _frozen_heap():
+        importer.check(on_chunk=importer.mark_stored if job.dry_run else importer.store)
     timings["check"] = round(time.perf_counter() - mark - importer.store_seconds, 3)
     timings["store"] = round(importer.store_seconds, 3)
 
@@ -366,6 +480,7 @@ class _Importer:
         self.outcome = _Outcome()
         self.rows_done = 0
         self.store_seconds = 0.0
+        self._progress_at = time.monotonic()
 
     # -- errors and statuses --
 
@@ -390,7 +505,9 @@ class _Importer:
 
     def progress(self, rows: int) -> None:
         self.rows_done += rows
-        if self.rows_done // PROGRESS_EVERY != (self.rows_done - rows) // PROGRESS_EVERY:
+        now = time.monotonic()
+        if now - self._progress_at >= PROGRESS_SECONDS:
+            self._progress_at = now
             ImportJob.objects.filter(pk=self.job.pk).update(rows_done=self.rows_done)
 
     # -- tenancy --
@@ -561,9 +678,12 @@ class _Importer:
                     % {"cop_no": cop_no, "status": current.get_status_display()},
                 )
                 own_fields.add("copNo")  # still checked against itself below, never stored
-            declaration = (
-                current if current is not None else Declaration(created_by=self.user, status="draft")
-            )
+            if current is not None:
+                declaration = current
+            else:
+                declaration = _declaration_factory()()
+                declaration.created_by = self.user
+                declaration.status = "draft"
             self._fill_head(declaration, values, enterprise, agents.get(agent_id) if agent_id else None)
             if enterprise is not None and values.get("mode") == Mode.WAREHOUSE and values.get("warehouse"):
                 warehouse = warehouses.get((enterprise.pk, str(values["warehouse"]).strip()))
@@ -631,21 +751,23 @@ class _Importer:
             declaration.agent_id = None
 
     def _line(self, row: Row, index: int) -> DeclarationLine:
-        line = DeclarationLine()
-        for column in GOODS_COLUMNS:
-            if not column.attr or column.key not in row.values:
+        line = _line_factory()()
+        attrs = line.__dict__  # the goods columns are plain fields: setattr would store them here too
+        values = row.values
+        for key, attr, is_flag in _GOODS_ATTRS:
+            if key not in values:
                 continue
-            value = row.values[column.key]
-            if column.kind == "flag" and not isinstance(value, bool):
+            value = values[key]
+            if is_flag and not isinstance(value, bool):
                 self.error(
                     self.workbook.goods,
                     row.number,
-                    column.key,
+                    key,
                     "INVALID_FLAG",
                     _("Write Y or N, not “%(value)s”.") % {"value": value},
                 )
                 value = False
-            setattr(line, column.attr, value)
+            attrs[attr] = value
         if line.gnum is None:
             line.gnum = index + 1
         if not line.bar_code:
@@ -700,26 +822,26 @@ class _Importer:
         declaration.updated_at = timezone.now()
 
     def _store_chunk(self, chunk: list[_Candidate]) -> None:
+        """The whole chunk in one transaction: heads, their history rows, then every line (see bulk_store)."""
         new = [c.declaration for c in chunk if c.is_new]
         old = [c.declaration for c in chunk if not c.is_new]
-        from simple_history.utils import bulk_create_with_history, bulk_update_with_history
-
         with transaction.atomic():
             if new:
-                bulk_create_with_history(new, Declaration, batch_size=STORE_CHUNK, default_user=self.user)
-                if any(d.pk is None for d in new):  # backends that do not return ids
-                    raise DatabaseError("bulk insert returned no ids")
+                _insert_declarations(new)
             if old:
-                bulk_update_with_history(
-                    old, Declaration, STORED_FIELDS, batch_size=STORE_CHUNK, default_user=self.user
-                )
+                updater = _declaration_updater()
+                update_rows(Declaration, updater.columns, [(*updater(d), d.pk) for d in old])
                 DeclarationLine.objects.filter(declaration__in=old).delete()
+            history = _history_writer()
+            history.write(new, history_type="+", user=self.user)
+            history.write(old, history_type="~", user=self.user)
             lines = []
             for candidate in chunk:
+                declaration_id = candidate.declaration.pk
                 for line in candidate.lines:
-                    line.declaration = candidate.declaration
+                    line.declaration_id = declaration_id  # the id is all the INSERT needs
                     lines.append(line)
-            DeclarationLine.objects.bulk_create(lines, batch_size=2000)
+            _insert_lines(lines)
 
     def _store_one(self, candidate: _Candidate) -> bool:
         try:

@@ -81,6 +81,8 @@ def _install() -> None:
             return original(self, *args, **kwargs)
 
         QuerySet.bulk_create = bulk_create
+        # A chunk's lines are written by imports._insert_lines (COPY / executemany), not bulk_create.
+        imports._insert_lines = _before(imports._insert_lines)
     elif PAUSE_AT:
         raise ValueError(f"unknown FAULT_PAUSE_AT {PAUSE_AT!r}")
 
