@@ -74,6 +74,11 @@ AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 # The client address: REMOTE_ADDR, unless TRUSTED_PROXY_COUNT reverse proxies append to X-Forwarded-For (a client
 # could otherwise pick a fresh address per guess).
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+# A shared cache (Redis) makes rate limits hold across web processes; without CACHE_URL each process counts alone.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
 if TRUSTED_PROXY_COUNT:
     AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
