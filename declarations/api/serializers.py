@@ -1,6 +1,9 @@
 """API serializers. Declarations use the CEB element names (customsCode, grossWeight, ...) as keys, like the
 spreadsheet template and the findings, so one name points to one thing everywhere."""
 
+import os
+
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -75,10 +78,22 @@ class WarehouseSerializer(serializers.ModelSerializer):
 
 
 class WarehouseDocumentSerializer(serializers.ModelSerializer):
+    # Uploaded files are private: the API points at its own permission-checked download, never at a media path.
+    file_name = serializers.SerializerMethodField()
+    download_url = serializers.SerializerMethodField()
+
     class Meta:
         model = m.WarehouseDocument
-        fields = ["id", "doc_type", "file", "uploaded_at"]
+        fields = ["id", "doc_type", "file_name", "download_url", "uploaded_at"]
         read_only_fields = fields
+
+    def get_file_name(self, obj) -> str:
+        return os.path.basename(obj.file.name or "")
+
+    def get_download_url(self, obj) -> str:
+        url = reverse("api-filing-document", kwargs={"pk": obj.filing_id, "document_id": obj.pk})
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
 
 
 class WarehouseFilingSerializer(serializers.ModelSerializer):

@@ -35,6 +35,7 @@ from declarations.services.declarations import (
 )
 from declarations.services.imports import ImportRejected, import_job_confirm, import_job_create
 from declarations.services.submission import SubmissionBlocked, declaration_cancel, declaration_submit
+from declarations.views.common import private_file_response
 
 
 class ApiAutoSchema(AutoSchema):
@@ -200,6 +201,17 @@ class WarehouseFilingViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
         """Submit the filing for review by customs-affairs staff."""
         filing = filing_services.warehouse_filing_submit(filing=self.get_object(), actor=request.user)
         return Response(self.get_serializer(filing).data)
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"], url_path=r"documents/(?P<document_id>[0-9]+)", url_name="document")
+    def document(self, request, pk=None, document_id=None):
+        """One of the filing's documents as a download (served only to the filing's tenant)."""
+        document = self.get_object().documents.filter(pk=document_id).first()
+        if document is None:
+            raise NotFound(_("Not found."))
+        response = private_file_response(document.file)
+        response["Content-Type"] = "application/octet-stream"
+        return response
 
 
 # --- declarations ------------------------------------------------------------------------------------------------

@@ -60,6 +60,7 @@ OBJECT_ROUTES: dict[str, Kwargs] = {
     "api-warehouse-detail": lambda a: {"pk": a.warehouse.pk},
     "api-filing-detail": lambda a: {"pk": a.filing.pk},
     "api-filing-submit": lambda a: {"pk": a.filing.pk},
+    "api-filing-document": lambda a: {"pk": a.filing.pk, "document_id": a.document.pk},
     "api-declaration-detail": lambda a: {"pk": a.declaration.pk},
     "api-declaration-submit": lambda a: {"pk": a.declaration.pk},
     "api-declaration-validate": lambda a: {"pk": a.declaration.pk},
