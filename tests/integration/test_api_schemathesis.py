@@ -58,8 +58,11 @@ def demo_objects(services_ready, live_server, transactional_db) -> dict:
         job = import_job_create(user=user, uploaded_file=upload, dry_run=dry_run, run_async=False)
         jobs.append(import_job_run(job_id=job.pk).pk)
     declarations = list(m.Declaration.objects.filter(enterprise=exporter).values_list("pk", flat=True))
+    filing = m.WarehouseFiling.objects.filter(warehouse__enterprise=exporter).first()
+    document = f.WarehouseDocumentFactory(filing=filing, file__filename="lease.pdf", file__data=b"%PDF-1.4")
     return {
         "token": Token.objects.create(user=user).key,
+        "documents": [(filing.pk, document.pk)],
         "ids": {
             "/api/enterprises/": [exporter.pk],
             "/api/warehouses/": list(exporter.warehouses.values_list("pk", flat=True)),
@@ -81,17 +84,22 @@ def demo_objects(services_ready, live_server, transactional_db) -> dict:
     }
 
 
-def _known_id(case, ids: dict) -> None:
+def _known_id(case, ids: dict, documents: list[tuple[int, int]]) -> None:
     """Swap every other generated id for one of the user's own objects (hypothesis shrinks towards those)."""
-    value = (case.path_parameters or {}).get("id")
+    params = case.path_parameters or {}
+    value = params.get("id")
     if value is None:
+        return
+    # Decided by the value itself, so hypothesis replays (and shrinks) a case the same way.
+    seed = value if isinstance(value, int) else sum(map(ord, str(value)))
+    if seed % 2:
+        return
+    if "document_id" in params and documents:
+        params["id"], params["document_id"] = documents[(seed // 2) % len(documents)]
         return
     for prefix, known in ids.items():
         if case.path.startswith(prefix) and known:
-            # Decided by the value itself, so hypothesis replays (and shrinks) a case the same way.
-            seed = value if isinstance(value, int) else sum(map(ord, str(value)))
-            if seed % 2 == 0:
-                case.path_parameters["id"] = known[(seed // 2) % len(known)]
+            params["id"] = known[(seed // 2) % len(known)]
             return
 
 
@@ -117,7 +125,7 @@ def test_api_conforms_to_its_schema(demo_objects, live_server):
                 phases=[Phase.explicit, Phase.generate, Phase.shrink],
             )
             def call(case):
-                _known_id(case, demo_objects["ids"])
+                _known_id(case, demo_objects["ids"], demo_objects["documents"])
                 response = case.call_and_validate(base_url=live_server.url, headers=headers, checks=CHECKS)
                 statuses.setdefault(case.operation.label, set()).add(response.status_code)
 
