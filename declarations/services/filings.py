@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from declarations.choices import REVIEW_TRANSITIONS, ReviewStatus
+from declarations.choices import REVIEW_TRANSITIONS, ReviewStatus, WarehouseOwnership
 from declarations.models import (
     OverseasWarehouse,
     Registration,
@@ -25,6 +25,13 @@ def _move(obj, to_status: str) -> None:
             code="invalid_transition",
         )
     obj.status = to_status
+
+
+# The proof a filing needs by ownership (出口海外仓业务模式备案: deed or lease contract).
+REQUIRED_PROOF = {
+    WarehouseOwnership.OWNED: WarehouseDocument.DocType.OWNERSHIP,
+    WarehouseOwnership.LEASED: WarehouseDocument.DocType.LEASE,
+}
 
 
 def _submit(obj):
@@ -49,7 +56,12 @@ def _review(obj, *, approve: bool, reason: str, reviewer):
 
 @transaction.atomic
 def registration_submit(*, registration: Registration, actor=None) -> Registration:
-    return _submit(Registration.objects.select_for_update().get(pk=registration.pk))
+    locked = Registration.objects.select_for_update().get(pk=registration.pk)
+    if not locked.attachments.exists():
+        raise ValidationError(
+            _("Upload at least one attachment before submitting."), code="attachments_missing"
+        )
+    return _submit(locked)
 
 
 @transaction.atomic
@@ -77,7 +89,15 @@ def registration_review(
 
 @transaction.atomic
 def warehouse_filing_submit(*, filing: WarehouseFiling, actor=None) -> WarehouseFiling:
-    return _submit(WarehouseFiling.objects.select_for_update().get(pk=filing.pk))
+    locked = WarehouseFiling.objects.select_for_update().select_related("warehouse").get(pk=filing.pk)
+    needed = REQUIRED_PROOF.get(locked.warehouse.ownership)
+    if needed and not locked.documents.filter(doc_type=needed).exists():
+        raise ValidationError(
+            _("Upload the %(document)s before submitting.")
+            % {"document": WarehouseDocument.DocType(needed).label},
+            code="proof_missing",
+        )
+    return _submit(locked)
 
 
 @transaction.atomic

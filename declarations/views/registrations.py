@@ -67,9 +67,6 @@ def registration_detail(request, pk: int):
 def registration_submit_view(request, pk: int):
     registration = _registration(request, pk)
     require_member(user=request.user, enterprise=registration.enterprise)
-    if not registration.attachments.exists():
-        messages.error(request, _("Upload at least one attachment before submitting."))
-        return redirect("registration_detail", pk=pk)
     try:
         registration_submit(registration=registration, actor=request.user)
     except ValidationError as exc:

@@ -7,19 +7,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from declarations.choices import WarehouseOwnership
 from declarations.forms import WarehouseDocumentForm, WarehouseForm
 from declarations.models import WarehouseDocument
 from declarations.selectors import get_object_for_user, warehouse_filings_for_user, warehouses_for_user
 from declarations.services import filings as filing_services
-from declarations.services.filings import warehouse_document_add, warehouse_filing_submit
+from declarations.services.filings import REQUIRED_PROOF, warehouse_document_add, warehouse_filing_submit
 from declarations.views.common import member_enterprises, private_file_response, require_member
-
-# The proof a filing needs by ownership (出口海外仓业务模式备案: deed or lease contract).
-REQUIRED_PROOF = {
-    WarehouseOwnership.OWNED: WarehouseDocument.DocType.OWNERSHIP,
-    WarehouseOwnership.LEASED: WarehouseDocument.DocType.LEASE,
-}
 
 
 @login_required
@@ -119,14 +112,6 @@ def warehouse_filing_detail(request, pk: int):
 def warehouse_filing_submit_view(request, pk: int):
     filing = _filing(request, pk)
     require_member(user=request.user, enterprise=filing.warehouse.enterprise)
-    needed = REQUIRED_PROOF.get(filing.warehouse.ownership)
-    if needed and not filing.documents.filter(doc_type=needed).exists():
-        messages.error(
-            request,
-            _("Upload the %(document)s before submitting.")
-            % {"document": WarehouseDocument.DocType(needed).label},
-        )
-        return redirect("warehouse_filing_detail", pk=pk)
     try:
         warehouse_filing_submit(filing=filing, actor=request.user)
     except ValidationError as exc:

@@ -34,11 +34,21 @@ def test_warehouses_scoped_and_filtered(api_a, exporter_a, exporter_b):
 
 def test_filing_submit(api_a, exporter_a):
     filing = f.WarehouseFilingFactory(warehouse__enterprise=exporter_a, status="draft")
+    f.WarehouseDocumentFactory(filing=filing, doc_type="lease")
     response = api_a.post(f"/api/filings/{filing.pk}/submit/")
     assert response.status_code == 200
     assert response.json()["status"] == "submitted"
     filing.refresh_from_db()
     assert filing.status == "submitted"
+
+
+def test_filing_submit_without_the_required_proof_is_400(api_a, exporter_a):
+    filing = f.WarehouseFilingFactory(warehouse__enterprise=exporter_a, status="draft")
+    response = api_a.post(f"/api/filings/{filing.pk}/submit/")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["message"] == "提交前请上传租赁合同。"
+    filing.refresh_from_db()
+    assert filing.status == "draft"
 
 
 def test_filing_submit_in_wrong_status_is_400(api_a, exporter_a):
