@@ -14,12 +14,14 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from declarations.messages import common
 from declarations.messages.render import render_one
 from declarations.messages.signing import UnsignedSigner
 from declarations.models import Declaration
 from declarations.services.demo import demo_load
+from tests.messages import lxml_reference
 from tests.messages.test_render_business_types import assert_valid_both
 
 GOLDEN_DIR = Path(__file__).resolve().parent / "samples" / "golden"
@@ -143,11 +145,11 @@ def _outcome(build):
 
 
 def _via_lxml(values):
-    root = common.message_root("CEB303", GUID)
-    holder = common.etree.SubElement(root, common.ceb("Order"))
-    common.add_node(holder, "OrderHead", FIELDS, values)
-    common.add_node(holder, "OrderList", FIELDS, {"a": "x"})
-    common.base_transfer(SENDER, root)
+    root = lxml_reference.message_root("CEB303", GUID)
+    holder = etree.SubElement(root, common.ceb("Order"))
+    lxml_reference.add_node(holder, "OrderHead", FIELDS, values)
+    lxml_reference.add_node(holder, "OrderList", FIELDS, {"a": "x"})
+    lxml_reference.base_transfer(SENDER, root)
     return common.serialise(root)
 
 
