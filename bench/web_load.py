@@ -426,7 +426,9 @@ def run_phase(
     }
 
 
-def start_server(database_url: str, *, port: int, workers: int, threads: int) -> subprocess.Popen:
+def start_server(
+    database_url: str, *, port: int, workers: int, threads: int, worker_class: str = "gthread"
+) -> subprocess.Popen:
     command = [
         str(Path(sys.executable).with_name("gunicorn")),
         "bench.web_load:wsgi_app()",
@@ -437,7 +439,7 @@ def start_server(database_url: str, *, port: int, workers: int, threads: int) ->
         "--workers",
         str(workers),
         "--worker-class",
-        "gthread",
+        worker_class,
         "--threads",
         str(threads),
         "--keep-alive",
@@ -477,6 +479,9 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=3.0, help="unmeasured seconds before each")
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) + 1, help="gunicorn processes")
     parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn process")
+    parser.add_argument(
+        "--worker-class", default="gthread", choices=["gthread", "sync"], help="gunicorn worker class"
+    )
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--fill-only", action="store_true")
     parser.add_argument(
@@ -508,7 +513,13 @@ def main() -> None:
     total = mine.count()
     print(f"{USERNAME} sees {total:,} declarations; detail pages over {len(ids):,} random ones of them")
 
-    server = start_server(database_url, port=args.port, workers=args.workers, threads=args.threads)
+    server = start_server(
+        database_url,
+        port=args.port,
+        workers=args.workers,
+        threads=args.threads,
+        worker_class=args.worker_class,
+    )
     try:
         cookies = login(args.port, USERNAME, DEMO_PASSWORD)
         endpoints = {
@@ -517,7 +528,7 @@ def main() -> None:
             "declaration detail": [f"/declarations/{pk}/" for pk in ids],
         }
         print(
-            f"gunicorn gthread {args.workers} x {args.threads}; {args.clients} clients, "
+            f"gunicorn {args.worker_class} {args.workers} x {args.threads}; {args.clients} clients, "
             f"{args.duration:.0f} s {'mixed' if args.mixed else 'per endpoint'} after {args.warmup:.0f} s warm-up"
         )
         phase = {"clients": args.clients, "duration": args.duration, "warmup": args.warmup}

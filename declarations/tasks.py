@@ -6,14 +6,15 @@ from declarations.services import declarations as declaration_services
 from declarations.services import dispatch as dispatch_services
 from declarations.services import receipts as receipt_services
 from declarations.services import submission as submission_services
+from declarations.tasks_retry import RETRY_ON_DATABASE_ERRORS
 
 
-@shared_task(name="declarations.tasks.declaration_validate_task")
+@shared_task(name="declarations.tasks.declaration_validate_task", **RETRY_ON_DATABASE_ERRORS)
 def declaration_validate_task(declaration_id: int) -> int:
     return len(declaration_services.declaration_validate(declaration_id=declaration_id))
 
 
-@shared_task(name="declarations.tasks.declaration_render_task", acks_late=True)
+@shared_task(name="declarations.tasks.declaration_render_task", acks_late=True, **RETRY_ON_DATABASE_ERRORS)
 def declaration_render_task(declaration_id: int, version: int) -> list[str]:
     messages = submission_services.declaration_render(declaration_id=declaration_id, version=version)
     return [m.guid for m in messages]

@@ -79,6 +79,8 @@ TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 CACHE_URL = os.environ.get("CACHE_URL", "")
 if CACHE_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+# Sessions are read from the cache and written through to the database: a page view costs no session query.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 if TRUSTED_PROXY_COUNT:
     AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
@@ -172,6 +174,9 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Reuse a worker's database connection for this many tasks instead of reconnecting for each one (Celery's default);
+# exporter_portal.celery closes it sooner as Django would (CONN_MAX_AGE, or an error in the previous task).
+CELERY_DB_REUSE_MAX = int(os.environ.get("CELERY_DB_REUSE_MAX", "1000"))
 CELERY_TIMEZONE = TIME_ZONE
 # Redis redelivers a message taken by a worker that died before acknowledging it (acks_late) once this many
 # seconds have passed: keep it above the longest task. Short socket timeouts keep a web request quick while

@@ -19,8 +19,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Value
-from django.db.models.functions import Concat
 from django.utils import timezone
 
 from declarations.messages import exchange
@@ -118,7 +116,7 @@ def _render_chunk(
         now = timezone.now()
         for guids in _chunks(written):
             RenderedMessage.objects.filter(guid__in=guids, written_at__isnull=True).update(
-                written_at=now, outbox_file=Concat("message_type", Value("_"), "guid", Value(".xml"))
+                written_at=now, outbox_file=RenderedMessage.file_name_expression()
             )
 
 

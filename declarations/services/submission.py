@@ -92,9 +92,15 @@ def declaration_render(*, declaration_id: int, version: int) -> list[RenderedMes
                 message = RenderedMessage.from_rendered(declaration=declaration, version=version, rendered=r)
                 message.save()
                 stored.append(message)
-    for message in stored:
-        message_write_outbox(message=message)
+    # All of the declaration's messages in one batch (one directory sync), then marked written together with
+    # the move to "sent" in one transaction.
+    exchange.outbox_write_many(
+        directory=settings.OUTBOX_DIR, files=[(m.file_name, bytes(m.content)) for m in stored]
+    )
     with transaction.atomic():
+        RenderedMessage.objects.filter(pk__in=[m.pk for m in stored], written_at__isnull=True).update(
+            written_at=timezone.now(), outbox_file=RenderedMessage.file_name_expression()
+        )
         declaration = Declaration.objects.select_for_update().get(pk=declaration_id)
         if declaration.status == DeclarationStatus.SUBMITTED and declaration.version == version:
             declaration_set_status(

@@ -69,7 +69,7 @@ def _install() -> None:
     if PAUSE_AT == "render":
         submission.render_all = _after(submission.render_all)
     elif PAUSE_AT == "outbox":
-        submission.message_write_outbox = _before(submission.message_write_outbox)
+        submission.exchange.outbox_write_many = _before(submission.exchange.outbox_write_many)
     elif PAUSE_AT == "import_check":
         imports._Importer.check = _before(imports._Importer.check)
     elif PAUSE_AT == "import_store":
