@@ -76,7 +76,9 @@ def test_task_after_the_database_cut_the_workers_session_is_retried_and_complete
         worker.stop()
     text = log.read_text()
     assert "Retry in" in text  # the first attempt failed on the dead session and was retried
-    assert sorted(RenderedMessage.objects.filter(declaration=second).values_list("message_type", flat=True)) == [
+    assert sorted(
+        RenderedMessage.objects.filter(declaration=second).values_list("message_type", flat=True)
+    ) == [
         "CEB303",
         "CEB505",
         "CEB603",
