@@ -125,6 +125,14 @@ class Declaration(models.Model):
             models.Index(fields=["ebp_code", "order_no"]),
             # The list's default order; without it a large tenant's first page sorts the whole table.
             models.Index(fields=["-created_at", "-id"], name="declaration_created_desc"),
+            # A tenant's list, newest first: its own declarations, and those it filed as agent for another
+            # enterprise (only those: most declarations are filed by the exporter itself). See selectors.
+            models.Index(fields=["enterprise", "-created_at", "-id"], name="declaration_tenant_created"),
+            models.Index(
+                fields=["agent", "-created_at", "-id"],
+                name="declaration_agent_created",
+                condition=~models.Q(agent=models.F("enterprise")),
+            ),
         ]
         verbose_name = _("declaration")
         verbose_name_plural = _("declarations")

@@ -38,7 +38,9 @@ from declarations.models import CatalogueItem, Declaration
 from declarations.rules.finding import HEAD_FINDING_FIELDS, LINE_FINDING_FIELDS, Finding
 from declarations.selectors import (
     channel_advice,
-    declarations_for_user,
+    declaration_for_user,
+    declarations_for_enterprises,
+    declarations_page,
     enterprise_ids_for_user,
     enterprises_for_user,
     get_object_for_user,
@@ -91,10 +93,11 @@ POLLING_STATUSES = frozenset(
 # ---- list -------------------------------------------------------------------------------------------------
 
 
-def _filtered(request, form):
-    qs = declarations_for_user(user=request.user)
+def _conditions(form) -> Q:
+    """The list's filters as one condition (tenancy is added by the selectors)."""
+    where = Q()
     if not form.is_valid():
-        return qs
+        return where
     data = form.cleaned_data
     for name, lookup in (
         ("mode", "mode"),
@@ -103,20 +106,20 @@ def _filtered(request, form):
         ("office", "customs_code"),
     ):
         if data.get(name):
-            qs = qs.filter(**{lookup: data[name]})
+            where &= Q(**{lookup: data[name]})
     if data.get("date_from"):
-        qs = qs.filter(created_at__date__gte=data["date_from"])
+        where &= Q(created_at__date__gte=data["date_from"])
     if data.get("date_to"):
-        qs = qs.filter(created_at__date__lte=data["date_to"])
+        where &= Q(created_at__date__lte=data["date_to"])
     query = (data.get("q") or "").strip()
     if query:
-        qs = qs.filter(
+        where &= (
             Q(order_no__icontains=query)
             | Q(logistics_no__icontains=query)
             | Q(cop_no__icontains=query)
             | Q(invt_no__icontains=query)
         )
-    return qs
+    return where
 
 
 # The list counts at most this many declarations (or up to the page shown, if further): above it, it shows "more
@@ -172,9 +175,10 @@ class ListPage(Sequence):
         return self.number - 1
 
 
-def _list_page(queryset, number) -> ListPage:
-    """Two queries: a count that stops one row past ``COUNT_CAP`` or past the page, whichever is further, then
-    the page. A number past the end shows the last page and an invalid one the first, as ``Paginator.get_page``."""
+def _list_page(queryset, number, *, rows) -> ListPage:
+    """Two steps: a count of ``queryset`` that stops one row past ``COUNT_CAP`` or past the page, whichever is
+    further, then ``rows(offset, limit)``. A number past the end shows the last page and an invalid one the first,
+    as ``Paginator.get_page``."""
     try:
         number = min(max(int(number), 1), MAX_PAGE)
     except (TypeError, ValueError):
@@ -187,8 +191,7 @@ def _list_page(queryset, number) -> ListPage:
     else:
         count = limit - 1
     offset = (number - 1) * PAGE_SIZE
-    rows = list(queryset[offset : offset + PAGE_SIZE]) if count else []
-    return ListPage(rows, number, count=count, exact=exact)
+    return ListPage(rows(offset, PAGE_SIZE) if count else [], number, count=count, exact=exact)
 
 
 def _table_rows(page: ListPage) -> list[dict]:
@@ -231,8 +234,15 @@ def _filter_fields(form) -> str:
 @login_required
 def declaration_list(request):
     form = DeclarationFilterForm(request.GET or None)
-    queryset = _filtered(request, form).select_related(None).select_related("enterprise").only(*LIST_COLUMNS)
-    page = _list_page(queryset, request.GET.get("page"))
+    enterprise_ids = enterprise_ids_for_user(user=request.user)
+    where = _conditions(form)
+    page = _list_page(
+        declarations_for_enterprises(enterprise_ids=enterprise_ids).filter(where),
+        request.GET.get("page"),
+        rows=lambda offset, limit: declarations_page(
+            enterprise_ids=enterprise_ids, where=where, offset=offset, limit=limit, columns=LIST_COLUMNS
+        ),
+    )
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "rows": _table_rows(page), "query": query.urlencode()}
@@ -390,7 +400,7 @@ def _edit(request, declaration):
 
 
 def _declaration(request, pk):
-    return get_object_for_user(declarations_for_user(user=request.user), pk=pk)
+    return declaration_for_user(user=request.user, pk=pk)
 
 
 @login_required
@@ -532,7 +542,7 @@ def _status_context(declaration):
 
 @login_required
 def declaration_detail(request, pk: int):
-    declaration = get_object_for_user(declarations_for_user(user=request.user).only(*DETAIL_COLUMNS), pk=pk)
+    declaration = declaration_for_user(user=request.user, pk=pk, columns=DETAIL_COLUMNS)
     lines = list(declaration.lines.all())  # read once: the table and the channel advice
     channels = choice_labels(Channel)
     states = choice_labels(ReceiptState)
