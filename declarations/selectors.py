@@ -15,9 +15,11 @@ from declarations.models import (
     Currency,
     Declaration,
     DeclarationLine,
+    Delegation,
     Enterprise,
     ExchangeRate,
     ImportJob,
+    Membership,
     OverseasWarehouse,
     Receipt,
     Registration,
@@ -58,11 +60,20 @@ def declarations_for_enterprises(
 
 
 def declaration_for_user(*, user, pk, columns: tuple[str, ...] = ()) -> Declaration:
-    """One declaration of the user's tenants, in one query (the tenants as a subquery); 404 for anyone else's."""
-    tenants = enterprises_for_user(user=user).values("pk")
-    queryset = Declaration.objects.filter(
-        Q(enterprise_id__in=tenants) | Q(agent_id__in=tenants)
-    ).select_related("enterprise", "agent", "warehouse")
+    """One declaration of the user's tenants (``enterprises_for_user``), in one query; 404 for anyone else's."""
+    if not user or not user.is_authenticated:
+        raise Http404
+    queryset = Declaration.objects.select_related("enterprise", "agent", "warehouse")
+    if not user.is_superuser:
+        # The same tenants as enterprises_for_user, as two flat subqueries the database plans quickly.
+        member_of = Membership.objects.filter(user=user).values("enterprise_id")
+        delegating = Delegation.objects.filter(active=True, broker__memberships__user=user).values("exporter_id")
+        queryset = queryset.filter(
+            Q(enterprise_id__in=member_of)
+            | Q(enterprise_id__in=delegating)
+            | Q(agent_id__in=member_of)
+            | Q(agent_id__in=delegating)
+        )
     return get_object_for_user(queryset.only(*columns) if columns else queryset, pk=pk)
 
 
