@@ -67,7 +67,9 @@ def declaration_for_user(*, user, pk, columns: tuple[str, ...] = ()) -> Declarat
     if not user.is_superuser:
         # The same tenants as enterprises_for_user, as two flat subqueries the database plans quickly.
         member_of = Membership.objects.filter(user=user).values("enterprise_id")
-        delegating = Delegation.objects.filter(active=True, broker__memberships__user=user).values("exporter_id")
+        delegating = Delegation.objects.filter(active=True, broker__memberships__user=user).values(
+            "exporter_id"
+        )
         queryset = queryset.filter(
             Q(enterprise_id__in=member_of)
             | Q(enterprise_id__in=delegating)

@@ -17,13 +17,15 @@ app.autodiscover_tasks()
 
 
 @signals.task_prerun.connect
-def _database_connections_as_for_a_request(**kwargs) -> None:
+def _database_connections_as_for_a_request(task=None, **kwargs) -> None:
     """Keep a worker's database connection across tasks, under the rules Django applies between web requests.
 
     Celery's Django fixup would close it around every task (a new PostgreSQL backend per task) unless
     CELERY_DB_REUSE_MAX is set; it is, so this applies CONN_MAX_AGE and drops a connection that failed in the
     previous task (e.g. the server restarted), which the next query then reopens.
     """
+    if task is not None and task.request.is_eager:
+        return  # run in the caller's process (no broker): the connection and any transaction are the caller's
     from django.db import close_old_connections
 
     close_old_connections()
