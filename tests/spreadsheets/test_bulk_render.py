@@ -1,7 +1,13 @@
 """services.bulk_render: the render step for many declarations, stored once, written atomically, idempotent."""
 
+import hashlib
+import re
+from decimal import Decimal
+
 import pytest
 
+from declarations.messages.common import china_time
+from declarations.messages.render import render_all
 from declarations.models import RenderedMessage
 from declarations.services.bulk_render import declarations_render_bulk
 from tests import factories as f
@@ -31,3 +37,31 @@ def test_renders_stores_and_writes_every_message_once(tmp_path, exporter_a):
     assert (again.rendered, again.reused, again.written) == (0, 6, 6)
     assert RenderedMessage.objects.count() == 6
     assert len(list(tmp_path.iterdir())) == 6
+
+
+def _masked(content: bytes) -> bytes:
+    """The message without its random identifiers (the root's and the head's guid)."""
+    content = re.sub(rb'guid="[0-9A-F-]{36}"', b'guid="*"', content)
+    return re.sub(rb"<ceb:guid>[0-9A-F-]{36}</ceb:guid>", b"<ceb:guid>*</ceb:guid>", content)
+
+
+def test_plain_line_rows_render_exactly_what_the_model_lines_render(tmp_path, exporter_a):
+    """The bulk path reads lines as plain rows; the worker's path renders model instances: same bytes."""
+    declaration = f.DeclarationFactory(enterprise=exporter_a, agent=exporter_a)
+    for gnum, qty in ((3, Decimal("1.5")), (1, Decimal("2")), (2, Decimal("0.001"))):
+        f.DeclarationLineFactory(
+            declaration=declaration, gnum=gnum, qty=qty, qty1=qty, total_price=qty * 16, note=f"第{gnum}行 ✓"
+        )
+    at = china_time(None)
+
+    declarations_render_bulk(declaration_ids=[declaration.pk], outbox_dir=tmp_path, at=at)
+
+    stored = {m.message_type: m for m in RenderedMessage.objects.filter(declaration=declaration)}
+    expected = render_all(declaration, list(declaration.lines.all()), at=at)
+    assert sorted(stored) == sorted(r.message_type for r in expected) == ["CEB303", "CEB505", "CEB603"]
+    for rendered in expected:
+        row = stored[rendered.message_type]
+        assert _masked(bytes(row.content)) == _masked(rendered.content)
+        assert row.version == declaration.version and row.signed == rendered.signed
+        assert row.sha256 == hashlib.sha256(bytes(row.content)).hexdigest()
+        assert row.created_at is not None
