@@ -72,7 +72,9 @@ def _render_chunk(
     ids: list[int], outbox: Path, signer: Signer, at: datetime, result: BulkRenderResult
 ) -> None:
     declarations = (
-        Declaration.objects.filter(pk__in=ids).select_related("enterprise", "agent", "warehouse").order_by("pk")
+        Declaration.objects.filter(pk__in=ids)
+        .select_related("enterprise", "agent", "warehouse")
+        .order_by("pk")
     )
     # The renderers only read the lines' fields: plain rows cost a fraction of model instances.
     lines: dict[int, list[SimpleNamespace]] = defaultdict(list)
