@@ -12,8 +12,9 @@ from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
-# Every page of a logged-in user: the user (the session is read from the cache: SESSION_ENGINE cached_db).
-SESSION_AND_USER = 1
+# Every page of a logged-in user: the session, then the user (without CACHE_URL sessions live in the database;
+# with it, cached_db reads them from Redis and this is one query).
+SESSION_AND_USER = 2
 
 
 def populate(enterprise, actor, count: int, *, lines: int = 3) -> list:
