@@ -69,7 +69,12 @@ def declaration_dispatch_render(*, declaration: Declaration) -> None:
 def declaration_render(*, declaration_id: int, version: int) -> list[RenderedMessage]:
     """Render, validate, store and write to the outbox. Idempotent: a second run reuses the stored messages."""
     with transaction.atomic():
-        declaration = Declaration.objects.select_for_update().get(pk=declaration_id)
+        # The renderers read the enterprise, agent and warehouse: joined here, but only the declaration is locked.
+        declaration = (
+            Declaration.objects.select_related("enterprise", "agent", "warehouse")
+            .select_for_update(of=("self",))
+            .get(pk=declaration_id)
+        )
         if declaration.version != version:
             return []  # superseded by a newer submission
         stored = list(declaration.messages.filter(version=version))
@@ -87,11 +92,12 @@ def declaration_render(*, declaration_id: int, version: int) -> list[RenderedMes
                     note=_("Rendering failed: %(reason)s") % {"reason": exc},
                 )
                 return []
-            stored = []
-            for r in rendered:
-                message = RenderedMessage.from_rendered(declaration=declaration, version=version, rendered=r)
-                message.save()
-                stored.append(message)
+            stored = RenderedMessage.objects.bulk_create(
+                [
+                    RenderedMessage.from_rendered(declaration=declaration, version=version, rendered=r)
+                    for r in rendered
+                ]
+            )
     # All of the declaration's messages in one batch (one directory sync), then marked written together with
     # the move to "sent" in one transaction.
     exchange.outbox_write_many(
