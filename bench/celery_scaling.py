@@ -177,6 +177,8 @@ def start_worker(concurrency: int, env: dict[str, str], log: Path) -> subprocess
 
 
 def run(ids: list[int], concurrency: int, env: dict[str, str], workdir: Path, timeout: float) -> float:
+    from django.db.models import Count
+
     from declarations.choices import DeclarationStatus
     from declarations.models import Declaration
     from declarations.tasks import declaration_render_task
@@ -189,12 +191,22 @@ def run(ids: list[int], concurrency: int, env: dict[str, str], workdir: Path, ti
         started = time.perf_counter()
         for pk in ids:
             declaration_render_task.apply_async(args=[pk, 1])
+        # The poll must cost the machine next to nothing: the workers share its two cores. One GROUP BY over a
+        # pk range (the bench's ids are consecutive) instead of two counts with thousands of ids in an IN list,
+        # which took about a tenth of a core.
+        low, high = min(ids), max(ids)
+        if high - low + 1 == len(ids):
+            ours = Declaration.objects.filter(pk__gte=low, pk__lte=high)
+        else:
+            ours = Declaration.objects.filter(pk__in=ids)
+        by_status = ours.order_by().values_list("status").annotate(n=Count("pk"))
         while True:
-            sent = Declaration.objects.filter(pk__in=ids, status=DeclarationStatus.SENT).count()
+            counts = dict(by_status.all())  # a fresh query each time (a QuerySet caches its rows)
             elapsed = time.perf_counter() - started
+            sent = counts.get(DeclarationStatus.SENT, 0)
             if sent == len(ids):
                 return elapsed
-            failed = Declaration.objects.filter(pk__in=ids, status=DeclarationStatus.RENDER_FAILED).count()
+            failed = counts.get(DeclarationStatus.RENDER_FAILED, 0)
             if failed:
                 sys.exit(f"{failed} declarations failed to render; see {workdir}")
             if elapsed > timeout:
