@@ -96,16 +96,7 @@ def outbox_write(*, directory: Path, file_name: str, content: bytes) -> Path:
     Raises OutboxConflict when the name already holds different bytes. Names carry the immutable message's
     guid, so a conflict means a bug, not a race worth locking against.
     """
-    _check_plain_name(file_name)
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    target = directory / file_name
-    if target.exists():
-        if _same_content(target, content):
-            return target
-        raise OutboxConflict(target)
-    _atomic_write(target, content)
-    return target
+    return outbox_write_many(directory=directory, files=[(file_name, content)])[0]
 
 
 def _sync_filesystem(directory: Path) -> bool:
