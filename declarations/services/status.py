@@ -20,7 +20,19 @@ def transition_allowed(from_status: str, to_status: str) -> bool:
     return to_status in ALLOWED_TRANSITIONS.get(from_status, frozenset())
 
 
-@transaction.atomic
+def _locked(pk: int) -> Declaration:
+    return Declaration.objects.select_for_update().only("status", "version").get(pk=pk)
+
+
+def _transition_write(*, locked: Declaration, to_status: str, **event) -> StatusEvent:
+    from_status = locked.status
+    Declaration.objects.filter(pk=locked.pk).update(status=to_status)
+    event["note"] = event.get("note", "")[:1000]
+    return StatusEvent.objects.create(
+        declaration=locked, from_status=from_status, to_status=to_status, **event
+    )
+
+
 def declaration_set_status(
     *,
     declaration: Declaration,
@@ -32,22 +44,38 @@ def declaration_set_status(
     note: str = "",
 ) -> StatusEvent:
     """Move the declaration to ``to_status`` under a row lock, or raise TransitionNotAllowed and write nothing."""
-    locked = Declaration.objects.select_for_update().get(pk=declaration.pk)
-    from_status = locked.status
+    # No savepoint of its own (two statements fewer on the worker's hot path): a failing write fails the caller's
+    # transaction anyway, and a refused transition is raised after the block, having written nothing.
+    with transaction.atomic(savepoint=False):
+        locked = _locked(declaration.pk)
+        from_status = locked.status
+        if transition_allowed(from_status, to_status):
+            declaration.status = to_status
+            return _transition_write(
+                locked=locked,
+                to_status=to_status,
+                source=source,
+                actor=actor,
+                receipt=receipt,
+                return_status=return_status,
+                note=note,
+            )
+    raise TransitionNotAllowed(from_status, to_status)
+
+
+def declaration_advance(
+    *, declaration_id: int, version: int, from_status: str, to_status: str, source: str, note: str = ""
+) -> StatusEvent | None:
+    """Compare and set: move to ``to_status`` only if the declaration is still at ``from_status`` in ``version``
+    (the worker's step after its own work, which a newer submission or a user may have overtaken); None, and
+    nothing written, otherwise."""
     if not transition_allowed(from_status, to_status):
         raise TransitionNotAllowed(from_status, to_status)
-    Declaration.objects.filter(pk=locked.pk).update(status=to_status)
-    declaration.status = to_status
-    return StatusEvent.objects.create(
-        declaration=locked,
-        from_status=from_status,
-        to_status=to_status,
-        source=source,
-        actor=actor,
-        receipt=receipt,
-        return_status=return_status,
-        note=note[:1000],
-    )
+    with transaction.atomic(savepoint=False):
+        locked = _locked(declaration_id)
+        if locked.status != from_status or locked.version != version:
+            return None
+        return _transition_write(locked=locked, to_status=to_status, source=source, note=note)
 
 
 def declaration_record_event(

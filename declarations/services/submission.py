@@ -4,6 +4,7 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,7 +18,7 @@ from declarations.rules.engine import has_errors
 from declarations.rules.finding import Finding
 from declarations.services.declarations import declaration_validate
 from declarations.services.dispatch import task_dispatch
-from declarations.services.status import declaration_set_status
+from declarations.services.status import declaration_advance, declaration_set_status
 
 logger = logging.getLogger(__name__)
 
@@ -73,11 +74,15 @@ def declaration_render(*, declaration_id: int, version: int) -> list[RenderedMes
         declaration = (
             Declaration.objects.select_related("enterprise", "agent", "warehouse")
             .select_for_update(of=("self",))
+            # Whether a first run stored the messages already, in the same read (one round trip less).
+            .annotate(
+                rendered=Exists(RenderedMessage.objects.filter(declaration=OuterRef("pk"), version=version))
+            )
             .get(pk=declaration_id)
         )
         if declaration.version != version:
             return []  # superseded by a newer submission
-        stored = list(declaration.messages.filter(version=version))
+        stored = list(declaration.messages.filter(version=version)) if declaration.rendered else []
         if not stored:
             if declaration.status != DeclarationStatus.SUBMITTED:
                 return []
@@ -107,13 +112,14 @@ def declaration_render(*, declaration_id: int, version: int) -> list[RenderedMes
         RenderedMessage.objects.filter(pk__in=[m.pk for m in stored], written_at__isnull=True).update(
             written_at=timezone.now(), outbox_file=RenderedMessage.file_name_expression()
         )
-        declaration = Declaration.objects.select_for_update().get(pk=declaration_id)
-        if declaration.status == DeclarationStatus.SUBMITTED and declaration.version == version:
-            declaration_set_status(
-                declaration=declaration,
-                to_status=DeclarationStatus.SENT,
-                note=", ".join(m.file_name for m in stored),
-            )
+        declaration_advance(
+            declaration_id=declaration_id,
+            version=version,
+            from_status=DeclarationStatus.SUBMITTED,
+            to_status=DeclarationStatus.SENT,
+            source=EventSource.SYSTEM,
+            note=", ".join(m.file_name for m in stored),
+        )
     return stored
 
 

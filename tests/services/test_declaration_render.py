@@ -1,0 +1,122 @@
+"""The worker's render: what it reads and writes, and its compare-and-set move to "sent"."""
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from declarations.choices import DeclarationStatus, EventSource
+from declarations.models import Declaration, RenderedMessage, StatusEvent
+from declarations.services.codes import code_tables_load
+from declarations.services.status import TransitionNotAllowed, declaration_advance, declaration_set_status
+from declarations.services.submission import declaration_render
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def submitted(settings, tmp_path):
+    """A valid declaration at "submitted", version 1, as declaration_submit leaves it (without the render)."""
+    settings.OUTBOX_DIR = tmp_path / "outbox"
+    code_tables_load()
+    enterprise = f.EnterpriseFactory()
+    f.RegistrationFactory(enterprise=enterprise, customs_office_id="5141")
+    f.ExchangeRateFactory()
+    line = f.DeclarationLineFactory(declaration__enterprise=enterprise, declaration__agent=enterprise)
+    Declaration.objects.filter(pk=line.declaration_id).update(
+        status=DeclarationStatus.SUBMITTED, version=1, channel="list"
+    )
+    return Declaration.objects.get(pk=line.declaration_id)
+
+
+def _statements(queries) -> list[str]:
+    """The statements' verbs and tables, savepoints left out (the test's own transaction turns atomic blocks
+    into savepoints)."""
+    shapes = []
+    for query in queries:
+        sql = query["sql"]
+        if "SAVEPOINT" in sql:
+            continue
+        verb = sql.split()[0]
+        table = sql.split('"declarations_', 1)[1].split('"', 1)[0]
+        shapes.append(f"{verb} {table}")
+    return shapes
+
+
+def test_render_reads_once_and_writes_messages_files_and_status(submitted, settings):
+    with CaptureQueriesContext(connection) as queries:
+        stored = declaration_render(declaration_id=submitted.pk, version=1)
+
+    assert _statements(queries.captured_queries) == [
+        "SELECT declaration",  # locked, with enterprise/agent/warehouse and whether messages exist
+        "SELECT declarationline",
+        "INSERT renderedmessage",
+        "UPDATE renderedmessage",  # after the files are durable: marked written
+        "SELECT declaration",  # the compare-and-set's lock
+        "UPDATE declaration",
+        "INSERT statusevent",
+    ]
+    assert sorted(m.message_type for m in stored) == ["CEB303", "CEB505", "CEB603"]
+    assert sorted(p.name for p in settings.OUTBOX_DIR.iterdir()) == sorted(m.file_name for m in stored)
+    assert Declaration.objects.get(pk=submitted.pk).status == DeclarationStatus.SENT
+    event = StatusEvent.objects.get(declaration=submitted)
+    assert (event.from_status, event.to_status, event.source) == ("submitted", "sent", EventSource.SYSTEM)
+    assert RenderedMessage.objects.filter(declaration=submitted, written_at__isnull=True).count() == 0
+
+
+def test_second_render_reuses_the_stored_messages(submitted):
+    first = declaration_render(declaration_id=submitted.pk, version=1)
+    Declaration.objects.filter(pk=submitted.pk).update(status=DeclarationStatus.SUBMITTED)  # as if not marked
+
+    second = declaration_render(declaration_id=submitted.pk, version=1)
+
+    assert sorted(m.guid for m in second) == sorted(m.guid for m in first)
+    assert RenderedMessage.objects.filter(declaration=submitted).count() == 3
+    assert Declaration.objects.get(pk=submitted.pk).status == DeclarationStatus.SENT
+
+
+def test_advance_moves_only_from_the_expected_status_and_version(submitted):
+    kwargs = {"from_status": DeclarationStatus.SUBMITTED, "to_status": DeclarationStatus.SENT}
+    assert (
+        declaration_advance(declaration_id=submitted.pk, version=2, source=EventSource.SYSTEM, **kwargs)
+        is None
+    )
+    Declaration.objects.filter(pk=submitted.pk).update(status=DeclarationStatus.DRAFT)
+    assert (
+        declaration_advance(declaration_id=submitted.pk, version=1, source=EventSource.SYSTEM, **kwargs)
+        is None
+    )
+    assert Declaration.objects.get(pk=submitted.pk).status == DeclarationStatus.DRAFT
+    assert StatusEvent.objects.count() == 0
+
+    Declaration.objects.filter(pk=submitted.pk).update(status=DeclarationStatus.SUBMITTED)
+    event = declaration_advance(
+        declaration_id=submitted.pk, version=1, source=EventSource.SYSTEM, note="x" * 1200, **kwargs
+    )
+
+    assert Declaration.objects.get(pk=submitted.pk).status == DeclarationStatus.SENT
+    assert list(StatusEvent.objects.all()) == [event]
+    assert (event.from_status, event.to_status, len(event.note)) == ("submitted", "sent", 1000)
+
+
+def test_advance_refuses_a_transition_the_table_forbids(submitted):
+    with pytest.raises(TransitionNotAllowed):
+        declaration_advance(
+            declaration_id=submitted.pk,
+            version=1,
+            from_status=DeclarationStatus.SUBMITTED,
+            to_status=DeclarationStatus.CLOSED,
+            source=EventSource.SYSTEM,
+        )
+    assert Declaration.objects.get(pk=submitted.pk).status == DeclarationStatus.SUBMITTED
+    assert StatusEvent.objects.count() == 0
+
+
+def test_a_refused_transition_leaves_the_callers_transaction_usable(submitted):
+    with transaction.atomic():
+        with pytest.raises(TransitionNotAllowed):
+            declaration_set_status(declaration=submitted, to_status=DeclarationStatus.CLOSED)
+        # Still usable: the refusal is raised outside the status change's block, which wrote nothing.
+        declaration_set_status(declaration=submitted, to_status=DeclarationStatus.SENT)
+    assert Declaration.objects.get(pk=submitted.pk).status == DeclarationStatus.SENT
+    assert list(StatusEvent.objects.values_list("from_status", "to_status")) == [("submitted", "sent")]
