@@ -23,8 +23,11 @@ from declarations.models import (
     OverseasWarehouse,
     Receipt,
     Registration,
+    RenderedMessage,
+    StatusEvent,
     WarehouseFiling,
 )
+from declarations.precompiled import Precompiled
 from declarations.rules.channel import ChannelAdvice, recommend_channel
 from declarations.rules.context import RuleContext
 
@@ -35,20 +38,33 @@ def enterprises_for_user(*, user) -> QuerySet[Enterprise]:
         return Enterprise.objects.none()
     if user.is_superuser:
         return Enterprise.objects.all()
-    member_of, delegating = _tenant_subqueries(user)
+    member_of, delegating = _tenant_subqueries(user.pk)
     return Enterprise.objects.filter(Q(pk__in=member_of) | Q(pk__in=delegating))
 
 
-def _tenant_subqueries(user) -> tuple[QuerySet, QuerySet]:
+def _tenant_subqueries(user_id: int) -> tuple[QuerySet, QuerySet]:
     """Ids of the enterprises the user belongs to, and of those that delegated to a broker the user belongs to:
     two flat subqueries (no join to de-duplicate), which the database plans quickly."""
-    member_of = Membership.objects.filter(user=user).values("enterprise_id")
-    delegating = Delegation.objects.filter(active=True, broker__memberships__user=user).values("exporter_id")
+    member_of = Membership.objects.filter(user_id=user_id).values("enterprise_id")
+    delegating = Delegation.objects.filter(active=True, broker__memberships__user_id=user_id).values(
+        "exporter_id"
+    )
     return member_of, delegating
 
 
+def _enterprise_ids_query(_shape, *, user_id: int) -> QuerySet:
+    member_of, delegating = _tenant_subqueries(user_id)
+    return Enterprise.objects.filter(Q(pk__in=member_of) | Q(pk__in=delegating)).values_list("pk", flat=True)
+
+
+_enterprise_ids = Precompiled(_enterprise_ids_query)
+
+
 def enterprise_ids_for_user(*, user) -> list[int]:
-    return list(enterprises_for_user(user=user).values_list("pk", flat=True))
+    """The ids of ``enterprises_for_user``: read on every page, so compiled once (``Precompiled``)."""
+    if not user or not user.is_authenticated or user.is_superuser:
+        return list(enterprises_for_user(user=user).values_list("pk", flat=True))
+    return _enterprise_ids(user_id=user.pk)
 
 
 def declarations_for_user(*, user, filters: dict | None = None) -> QuerySet[Declaration]:
@@ -65,21 +81,44 @@ def declarations_for_enterprises(
     return qs.select_related("enterprise", "agent", "warehouse")
 
 
-def declaration_for_user(*, user, pk, columns: tuple[str, ...] = ()) -> Declaration:
-    """One declaration of the user's tenants (``enterprises_for_user``), in one query; 404 for anyone else's."""
-    if not user or not user.is_authenticated:
-        raise Http404
-    queryset = Declaration.objects.select_related("enterprise", "agent", "warehouse")
-    if not user.is_superuser:
+BIGINT_MAX = 2**63 - 1
+
+
+def _declaration_query(columns: tuple[str, ...], *, pk: int, user_id: int | None = None) -> QuerySet:
+    queryset = Declaration.objects.select_related("enterprise", "agent", "warehouse").filter(pk=pk)
+    if user_id is not None:
         # The tenants of enterprises_for_user, without the extra level of subquery.
-        member_of, delegating = _tenant_subqueries(user)
+        member_of, delegating = _tenant_subqueries(user_id)
         queryset = queryset.filter(
             Q(enterprise_id__in=member_of)
             | Q(enterprise_id__in=delegating)
             | Q(agent_id__in=member_of)
             | Q(agent_id__in=delegating)
         )
-    return get_object_for_user(queryset.only(*columns) if columns else queryset, pk=pk)
+    return queryset.only(*columns) if columns else queryset
+
+
+_declaration = Precompiled(_declaration_query)
+
+
+def declaration_for_user(*, user, pk, columns: tuple[str, ...] = ()) -> Declaration:
+    """One declaration of the user's tenants (``enterprises_for_user``), in one query; 404 for anyone else's.
+    Every declaration page reads it, so it is compiled once per ``columns`` (``Precompiled``)."""
+    if not user or not user.is_authenticated:
+        raise Http404
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError) as exc:
+        raise Http404 from exc
+    if not 0 < pk <= BIGINT_MAX:
+        raise Http404  # the ORM returns nothing for an out-of-range id; precompiled SQL would fail instead
+    if user.is_superuser:
+        found = _declaration(shape=tuple(columns), pk=pk)
+    else:
+        found = _declaration(shape=tuple(columns), pk=pk, user_id=user.pk)
+    if not found:
+        raise Http404
+    return found[0]
 
 
 def declarations_page(
@@ -96,20 +135,103 @@ def declarations_page(
     """
     if limit <= 0:
         return []
-    newest_first = ("-created_at", "-pk")
-    own = Q(enterprise_id__in=enterprise_ids)
-    # Exactly the partial agent index's condition: nothing more on the agent side, or PostgreSQL misjudges it.
-    for_others = Q(agent_id__in=enterprise_ids) & ~Q(agent=F("enterprise"))
     keys = set()
-    for tenant in (own, for_others):
-        part = Declaration.objects.filter(tenant).filter(where).order_by(*newest_first)
-        keys.update(part.values_list("created_at", "pk")[: offset + limit])
+    for side in ("own", "for_others"):
+        if where:
+            keys.update(_page_keys_query((side, offset + limit), enterprise_ids=enterprise_ids, where=where))
+        else:  # the unfiltered list, every page view's first read: compiled once per page end
+            keys.update(_page_keys(shape=(side, offset + limit), enterprise_ids=enterprise_ids))
     keys = sorted(keys, reverse=True)
     page = [pk for _created, pk in keys[offset : offset + limit]]
     if not page:
         return []
-    rows = Declaration.objects.filter(pk__in=page).select_related("enterprise").only(*columns).in_bulk()
+    rows = {d.pk: d for d in _page_rows(shape=tuple(columns), pks=page)}
     return [rows[pk] for pk in page]
+
+
+def _page_keys_query(shape, *, enterprise_ids: list[int], where: Q | None = None) -> QuerySet:
+    side, end = shape
+    if side == "own":
+        tenant = Q(enterprise_id__in=enterprise_ids)
+    else:
+        # Exactly the partial agent index's condition: nothing more on the agent side, or PostgreSQL misjudges it.
+        tenant = Q(agent_id__in=enterprise_ids) & ~Q(agent=F("enterprise"))
+    part = Declaration.objects.filter(tenant).filter(where or Q()).order_by("-created_at", "-pk")
+    return part.values_list("created_at", "pk")[:end]
+
+
+_page_keys = Precompiled(_page_keys_query)
+_page_rows = Precompiled(
+    lambda columns, *, pks: Declaration.objects.filter(pk__in=pks).select_related("enterprise").only(*columns)
+)
+
+
+# ---- one declaration's parts, for its pages (the declaration already read through declaration_for_user) --------
+
+EVENT_COLUMNS = (
+    "declaration",
+    "created_at",
+    "from_status",
+    "to_status",
+    "source",
+    "return_status",
+    "note",
+    "actor__username",
+    "receipt__receipt_type",
+    "receipt__return_status",
+    "receipt__return_info",
+)
+MESSAGE_LIST_COLUMNS = ("declaration", "message_type", "version")
+RECEIPT_LIST_COLUMNS = ("declaration", "received_at", "receipt_type", "return_status", "return_info", "state")
+
+# Read on every detail page and status poll: compiled once (``Precompiled``). One declaration's rows, so no
+# join to order by the declaration as the models' default orderings would.
+_lines = Precompiled(lambda _s, *, pk: DeclarationLine.objects.filter(declaration_id=pk).order_by("gnum"))
+_events = Precompiled(
+    lambda _s, *, pk: (
+        StatusEvent.objects.filter(declaration_id=pk)
+        .select_related("receipt", "actor")
+        .only(*EVENT_COLUMNS)
+        .order_by("created_at", "pk")
+    )
+)
+_message_list = Precompiled(
+    lambda _s, *, pk: (
+        RenderedMessage.objects.filter(declaration_id=pk)
+        .only(*MESSAGE_LIST_COLUMNS)
+        .order_by("-version", "message_type")
+    )
+)
+_receipt_list = Precompiled(
+    lambda _s, *, pk: Receipt.objects.filter(declaration_id=pk).only(*RECEIPT_LIST_COLUMNS)
+)
+
+
+def _of(declaration: Declaration, rows: list) -> list:
+    """Each row's declaration set to this one, as its related manager would (no query when a row asks)."""
+    if rows:
+        field = type(rows[0])._meta.get_field("declaration")
+        for row in rows:
+            field.set_cached_value(row, declaration)
+    return rows
+
+
+def declaration_goods_lines(*, declaration: Declaration) -> list[DeclarationLine]:
+    return _of(declaration, _lines(pk=declaration.pk))
+
+
+def declaration_events(*, declaration: Declaration) -> list[StatusEvent]:
+    """The timeline, oldest first, with each event's actor name and receipt."""
+    return _of(declaration, _events(pk=declaration.pk))
+
+
+def declaration_message_list(*, declaration: Declaration) -> list[RenderedMessage]:
+    """The rendered messages without their content, newest version first."""
+    return _of(declaration, _message_list(pk=declaration.pk))
+
+
+def declaration_receipt_list(*, declaration: Declaration) -> list[Receipt]:
+    return _of(declaration, _receipt_list(pk=declaration.pk))
 
 
 def registrations_for_user(*, user) -> QuerySet[Registration]:

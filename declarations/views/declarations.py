@@ -38,7 +38,11 @@ from declarations.models import CatalogueItem, Declaration
 from declarations.rules.finding import HEAD_FINDING_FIELDS, LINE_FINDING_FIELDS, Finding
 from declarations.selectors import (
     channel_advice,
+    declaration_events,
     declaration_for_user,
+    declaration_goods_lines,
+    declaration_message_list,
+    declaration_receipt_list,
     declarations_for_enterprises,
     declarations_page,
     enterprise_ids_for_user,
@@ -512,21 +516,7 @@ def _status_context(declaration):
     released = STATUS_RANK[DeclarationStatus.RELEASED]
     statuses = choice_labels(DeclarationStatus)
     sources = choice_labels(EventSource)
-    events = list(
-        declaration.events.select_related("receipt", "actor").only(
-            "declaration",  # the related manager sets it on each event
-            "created_at",
-            "from_status",
-            "to_status",
-            "source",
-            "return_status",
-            "note",
-            "actor__username",
-            "receipt__receipt_type",
-            "receipt__return_status",
-            "receipt__return_info",
-        )
-    )
+    events = declaration_events(declaration=declaration)
     for event in events:
         event.from_label = statuses.get(event.from_status, event.from_status)
         event.to_label = statuses.get(event.to_status, event.to_status)
@@ -543,22 +533,14 @@ def _status_context(declaration):
 @login_required
 def declaration_detail(request, pk: int):
     declaration = declaration_for_user(user=request.user, pk=pk, columns=DETAIL_COLUMNS)
-    lines = list(declaration.lines.all())  # read once: the table and the channel advice
+    lines = declaration_goods_lines(declaration=declaration)  # read once: the table and the channel advice
     channels = choice_labels(Channel)
     states = choice_labels(ReceiptState)
     message_url = reverse("declaration_message", args=[declaration.pk, _PK_MARK])
-    rendered = list(
-        declaration.messages.only("declaration", "message_type", "version").order_by(
-            "-version", "message_type"
-        )
-    )
+    rendered = declaration_message_list(declaration=declaration)
     for message in rendered:
         message.url = message_url.replace(str(_PK_MARK), str(message.pk))
-    receipts = list(
-        declaration.receipts.only(
-            "declaration", "received_at", "receipt_type", "return_status", "return_info", "state"
-        )
-    )
+    receipts = declaration_receipt_list(declaration=declaration)
     for receipt in receipts:
         receipt.state_label = states.get(receipt.state, receipt.state)
     context = _status_context(declaration)
