@@ -149,6 +149,26 @@ def declarations_page(
     return [rows[pk] for pk in page]
 
 
+def declarations_count(*, enterprise_ids: list[int], where: Q, cap: int) -> int:
+    """How many of these enterprises' declarations match ``where``, counting no further than ``cap``."""
+    if where:
+        return (
+            declarations_for_enterprises(enterprise_ids=enterprise_ids).filter(where).order_by()[:cap].count()
+        )
+    # The unfiltered list, on every page view: the ids up to the cap from SQL compiled once, instead of an
+    # aggregate compiled on every request (up to ``cap`` small rows, which cost less).
+    return len(_capped_ids(shape=cap, enterprise_ids=enterprise_ids))
+
+
+_capped_ids = Precompiled(
+    lambda cap, *, enterprise_ids: (
+        declarations_for_enterprises(enterprise_ids=enterprise_ids)
+        .order_by()
+        .values_list("pk", flat=True)[:cap]
+    )
+)
+
+
 def _page_keys_query(shape, *, enterprise_ids: list[int], where: Q | None = None) -> QuerySet:
     side, end = shape
     if side == "own":

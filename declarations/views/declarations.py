@@ -43,7 +43,7 @@ from declarations.selectors import (
     declaration_goods_lines,
     declaration_message_list,
     declaration_receipt_list,
-    declarations_for_enterprises,
+    declarations_count,
     declarations_page,
     enterprise_ids_for_user,
     enterprises_for_user,
@@ -179,23 +179,23 @@ class ListPage(Sequence):
         return self.number - 1
 
 
-def _list_page(queryset, number, *, rows) -> ListPage:
-    """Two steps: a count of ``queryset`` that stops one row past ``COUNT_CAP`` or past the page, whichever is
-    further, then ``rows(offset, limit)``. A number past the end shows the last page and an invalid one the first,
-    as ``Paginator.get_page``."""
+def _list_page(number, *, count, rows) -> ListPage:
+    """Two steps: ``count(cap)``, counting one row past ``COUNT_CAP`` or past the page, whichever is further,
+    then ``rows(offset, limit)``. A number past the end shows the last page and an invalid one the first, as
+    ``Paginator.get_page``."""
     try:
         number = min(max(int(number), 1), MAX_PAGE)
     except (TypeError, ValueError):
         number = 1
     limit = max(COUNT_CAP, number * PAGE_SIZE) + 1
-    count = queryset.order_by()[:limit].count()
-    exact = count < limit
+    found = count(limit)
+    exact = found < limit
     if exact:
-        number = min(number, max(1, -(-count // PAGE_SIZE)))
+        number = min(number, max(1, -(-found // PAGE_SIZE)))
     else:
-        count = limit - 1
+        found = limit - 1
     offset = (number - 1) * PAGE_SIZE
-    return ListPage(rows(offset, PAGE_SIZE) if count else [], number, count=count, exact=exact)
+    return ListPage(rows(offset, PAGE_SIZE) if found else [], number, count=found, exact=exact)
 
 
 def _table_rows(page: ListPage) -> list[dict]:
@@ -241,8 +241,8 @@ def declaration_list(request):
     enterprise_ids = enterprise_ids_for_user(user=request.user)
     where = _conditions(form)
     page = _list_page(
-        declarations_for_enterprises(enterprise_ids=enterprise_ids).filter(where),
         request.GET.get("page"),
+        count=lambda cap: declarations_count(enterprise_ids=enterprise_ids, where=where, cap=cap),
         rows=lambda offset, limit: declarations_page(
             enterprise_ids=enterprise_ids, where=where, offset=offset, limit=limit, columns=LIST_COLUMNS
         ),
