@@ -7,7 +7,7 @@ the compiled SQL and where each placeholder landed in the parameters, and on eac
 real values through the queryset's own iterable: the same rows, model instances, select_related objects and
 converters as the plain queryset (``tests/web/test_precompiled_reads.py`` compares them).
 
-Only plain values can be parameters: ids and lists of ids (a list's length is part of the shape, as each item
+Only plain values can be parameters: ids, keys (text) and lists of them (a list's length is part of the shape, as each item
 is one placeholder). A value the ORM would transform (``icontains`` wraps it in ``%``) is refused when the shape
 is compiled. LIMIT / OFFSET are literals in Django's SQL, so a slice belongs to the shape too (``shape=``).
 """
@@ -23,9 +23,20 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import QuerySet
 
-# Placeholders: ids are positive, so a negative value of this size never is a real parameter.
-_PLACEHOLDER_BASE = -7_340_000_000_000
+# Placeholders: ids are positive, so a negative value never is a real parameter. Within a 32-bit integer column's
+# range (Django's auth user has one): the ORM compiles an out-of-range lookup to "no rows". A text parameter (a
+# session key) gets a control character no key has.
+_PLACEHOLDER_BASE = -2_100_000_000
 _PLACEHOLDER_STEP = 1_000_000
+_PLACEHOLDER_MARK = "\x1fprecompiled"
+
+
+def _placeholder(n: int, i: int | None, value) -> int | str:
+    if isinstance(value, str):
+        return f"{_PLACEHOLDER_MARK}:{n}:{i}"
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise PrecompileError(f"only ints and strs can be parameters, not {type(value).__name__}")
+    return _PLACEHOLDER_BASE - n * _PLACEHOLDER_STEP - (i or 0)
 
 
 class PrecompileError(Exception):
@@ -46,7 +57,7 @@ class _Shape:
 class Precompiled:
     """``Precompiled(build)``; ``read(shape=s, **params)`` returns ``list(build(s, **params))``.
 
-    ``build(shape, **params)`` returns the queryset; params are ints or lists of ints. ``shape`` is whatever else
+    ``build(shape, **params)`` returns the queryset; params are ints, strs or lists of them. ``shape`` is whatever else
     changes the SQL (a slice, the columns, a branch), hashable; at most ``max_shapes`` are kept, least recently
     used dropped.
     """
@@ -74,24 +85,26 @@ class Precompiled:
     def _compile(self, shape: Hashable, params: dict) -> _Shape:
         placeholders, where = {}, {}
         for n, (name, value) in enumerate(sorted(params.items())):
-            base = _PLACEHOLDER_BASE - n * _PLACEHOLDER_STEP
             if isinstance(value, list | tuple):
-                placeholders[name] = [base - i for i in range(len(value))]
-                where.update({base - i: (name, i) for i in range(len(value))})
+                placeholders[name] = [_placeholder(n, i, value[i]) for i in range(len(value))]
+                where.update({placeholders[name][i]: (name, i) for i in range(len(value))})
             else:
-                placeholders[name] = base
-                where[base] = (name, None)
+                placeholders[name] = _placeholder(n, None, value)
+                where[placeholders[name]] = (name, None)
         queryset = self._build(shape, **placeholders)
         compiler = queryset.query.get_compiler(using=queryset.db)
         try:
             sql, sql_params = compiler.as_sql()
-        except EmptyResultSet:  # e.g. ``pk__in=[]``: the ORM answers [] without asking the database
-            return _Shape(queryset, compiler, None, [])
+        except EmptyResultSet:
+            # ``pk__in=[]``: the ORM answers [] without asking the database, whatever the other values are.
+            if any(isinstance(value, list | tuple) and not value for value in params.values()):
+                return _Shape(queryset, compiler, None, [])
+            raise PrecompileError("the query is empty for the placeholders (a value out of a column's range?)")
         slots = []
         for value in sql_params:
-            if isinstance(value, int) and value in where:
+            if isinstance(value, int | str) and value in where:
                 slots.append(where[value])
-            elif str(_PLACEHOLDER_BASE)[:8] in str(value):
+            elif _PLACEHOLDER_MARK in str(value) or str(_PLACEHOLDER_BASE)[:8] in str(value):
                 raise PrecompileError(f"a parameter was transformed by the query: {value!r}")
             else:
                 slots.append(("constant", value))

@@ -62,7 +62,8 @@ MIDDLEWARE = [
 # django-axes first: it refuses a locked-out username + IP before the password is even checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading the user of each request by SQL compiled once (declarations.precompiled).
+    "declarations.auth_backend.PortalModelBackend",
 ]
 # Login throttling: 5 failures for one username from one IP lock that pair out for 15 minutes; a success resets.
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
@@ -83,7 +84,8 @@ if CACHE_URL:
 # no session query. Not with each process's own memory cache: a session ended (logout) in one web process would
 # stay valid in the others' caches.
 SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db" if CACHE_URL else "django.contrib.sessions.backends.db"
+    # Django's engines, reading the session row by SQL compiled once (declarations.sessions).
+    "declarations.sessions.cached_db" if CACHE_URL else "declarations.sessions.db"
 )
 if TRUSTED_PROXY_COUNT:
     AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT

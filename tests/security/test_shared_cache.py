@@ -37,7 +37,7 @@ def test_without_cache_url_the_process_local_default_stays():
 def test_sessions_are_cached_only_in_a_shared_cache():
     assert (
         _setting({"CACHE_URL": "redis://127.0.0.1:6379/8"}, "settings.SESSION_ENGINE")
-        == "django.contrib.sessions.backends.cached_db"
+        == "declarations.sessions.cached_db"
     )
     # A process's own memory cache would keep a session that another process ended.
-    assert _setting({}, "settings.SESSION_ENGINE") == "django.contrib.sessions.backends.db"
+    assert _setting({}, "settings.SESSION_ENGINE") == "declarations.sessions.db"

@@ -173,3 +173,11 @@ def test_another_thread_runs_on_its_own_connection():
     assert seen["result"] == [enterprise.name]
     assert seen["queries"] == 1  # executed on the other thread's connection, where it was captured
     assert seen["connection"] is not connections["default"]
+
+
+def test_a_placeholder_out_of_a_columns_range_is_refused_not_read_as_empty():
+    from declarations.models import HSCode
+
+    read = Precompiled(lambda shape, *, level: HSCode.objects.filter(level=level))
+    with pytest.raises(PrecompileError):
+        read(level=4)
