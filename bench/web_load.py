@@ -93,9 +93,9 @@ def wsgi_app():
     from django.conf import settings
 
     settings.ROOT_URLCONF = "bench.web_load"
-    from django.core.wsgi import get_wsgi_application
+    from exporter_portal.wsgi import build_application
 
-    return get_wsgi_application()
+    return build_application()
 
 
 # ---- filling ----------------------------------------------------------------------------------------------
