@@ -95,11 +95,13 @@ class Precompiled:
         compiler = queryset.query.get_compiler(using=queryset.db)
         try:
             sql, sql_params = compiler.as_sql()
-        except EmptyResultSet:
+        except EmptyResultSet as empty:
             # ``pk__in=[]``: the ORM answers [] without asking the database, whatever the other values are.
             if any(isinstance(value, list | tuple) and not value for value in params.values()):
                 return _Shape(queryset, compiler, None, [])
-            raise PrecompileError("the query is empty for the placeholders (a value out of a column's range?)")
+            raise PrecompileError(
+                "the query is empty for the placeholders (a value out of a column's range?)"
+            ) from empty
         slots = []
         for value in sql_params:
             if isinstance(value, int | str) and value in where:
