@@ -69,7 +69,7 @@ class Precompiled:
         self._lock = threading.Lock()
 
     def __call__(self, *, shape: Hashable = None, **params) -> list:
-        key = (shape, tuple((name, _length(value)) for name, value in sorted(params.items())))
+        key = (shape, tuple((name, _length(value), _kind(value)) for name, value in sorted(params.items())))
         with self._lock:
             compiled = self._shapes.get(key)
             if compiled is not None:
@@ -114,6 +114,13 @@ class Precompiled:
         if missing:
             raise PrecompileError(f"parameters not found in the compiled SQL: {sorted(missing)}")
         return _Shape(queryset, compiler, sql, slots)
+
+
+def _kind(value) -> type:
+    """Placeholders follow the values' type (an int compiles differently from a str)."""
+    if isinstance(value, list | tuple):
+        return type(value[0]) if value else int
+    return type(value)
 
 
 def _length(value) -> int | None:
