@@ -10,8 +10,9 @@
 2. For each concurrency (default 1, then 2): resets those declarations to "submitted" without messages, purges
    the queue, starts ``celery worker --pool=prefork --concurrency=N`` (outbox in a temporary directory), waits
    until it answers a ping, stops its consumer, publishes one ``declaration_render_task`` per declaration, then
-   starts the clock and the consumer and measures the wall time until every declaration is "sent" (each rendered to CEB303 + CEB505 + CEB603, checked against the
-   XSD, stored and written to the outbox). The worker is stopped after each run.
+   starts the clock and the consumer and measures the wall time until every declaration is "sent" (each
+   rendered to CEB303 + CEB505 + CEB603, checked against the XSD, stored and written to the outbox). The worker
+   is stopped after each run.
 3. Prints declarations/s per run and the speed-up of the last run over the first. Goal: >= 1.8x with two.
 
 The speed-up needs two idle cores: PostgreSQL, Redis and this script share them with the workers.

@@ -93,9 +93,9 @@ def wsgi_app():
     from django.conf import settings
 
     settings.ROOT_URLCONF = "bench.web_load"
-    from exporter_portal.wsgi import build_application
+    from exporter_portal.wsgi import application  # the portal's own (gc.freeze included), on this URLconf
 
-    return build_application()
+    return application
 
 
 # ---- filling ----------------------------------------------------------------------------------------------

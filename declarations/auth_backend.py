@@ -4,18 +4,13 @@ process (``declarations.precompiled``) instead of a query built and compiled eac
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
-from declarations.precompiled import Precompiled
-
-BIGINT_MAX = 2**63 - 1
+from declarations.precompiled import Precompiled, as_id
 
 _user = Precompiled(lambda _shape, *, pk: get_user_model()._default_manager.filter(pk=pk))
 
 
 class PortalModelBackend(ModelBackend):
     def get_user(self, user_id):
-        try:
-            pk = int(user_id)
-        except (TypeError, ValueError):
-            return None
-        rows = _user(pk=pk) if 0 < pk <= BIGINT_MAX else []
+        pk = as_id(user_id)
+        rows = _user(pk=pk) if pk is not None else []
         return rows[0] if rows and self.user_can_authenticate(rows[0]) else None

@@ -7,9 +7,11 @@ the compiled SQL and where each placeholder landed in the parameters, and on eac
 real values through the queryset's own iterable: the same rows, model instances, select_related objects and
 converters as the plain queryset (``tests/web/test_precompiled_reads.py`` compares them).
 
-Only plain values can be parameters: ids, keys (text) and lists of them (a list's length is part of the shape, as each item
-is one placeholder). A value the ORM would transform (``icontains`` wraps it in ``%``) is refused when the shape
-is compiled. LIMIT / OFFSET are literals in Django's SQL, so a slice belongs to the shape too (``shape=``).
+Only plain values can be parameters: ids, keys (text) and lists of them (a list's length is part of the shape,
+as each item is one placeholder). A value the ORM would transform (``icontains`` wraps it in ``%``) is refused
+when the shape is compiled. LIMIT / OFFSET are literals in Django's SQL, so a slice belongs to the shape too
+(``shape=``). An id from a request goes through ``as_id`` first: the ORM answers "no rows" for an id outside
+the column's range, stored SQL would fail instead.
 """
 
 from __future__ import annotations
@@ -39,6 +41,19 @@ def _placeholder(n: int, i: int | None, value) -> int | str:
     return _PLACEHOLDER_BASE - n * _PLACEHOLDER_STEP - (i or 0)
 
 
+BIGINT_MAX = 2**63 - 1
+
+
+def as_id(value) -> int | None:
+    """``value`` (a URL's or a session's) as a row id, or None when no row can have it: not an integer, or
+    outside 1..2**63-1."""
+    try:
+        pk = int(value)
+    except (TypeError, ValueError):
+        return None
+    return pk if 0 < pk <= BIGINT_MAX else None
+
+
 class PrecompileError(Exception):
     """The builder's queryset does not carry a parameter through unchanged (a programming error)."""
 
@@ -57,9 +72,9 @@ class _Shape:
 class Precompiled:
     """``Precompiled(build)``; ``read(shape=s, **params)`` returns ``list(build(s, **params))``.
 
-    ``build(shape, **params)`` returns the queryset; params are ints, strs or lists of them. ``shape`` is whatever else
-    changes the SQL (a slice, the columns, a branch), hashable; at most ``max_shapes`` are kept, least recently
-    used dropped.
+    ``build(shape, **params)`` returns the queryset; params are ints, strs or lists of them. ``shape`` is
+    whatever else changes the SQL (a slice, the columns, a branch), hashable; at most ``max_shapes`` are kept,
+    least recently used dropped.
     """
 
     def __init__(self, build: Callable[..., QuerySet], *, max_shapes: int = 256):

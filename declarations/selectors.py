@@ -27,7 +27,7 @@ from declarations.models import (
     StatusEvent,
     WarehouseFiling,
 )
-from declarations.precompiled import Precompiled
+from declarations.precompiled import Precompiled, as_id
 from declarations.rules.channel import ChannelAdvice, recommend_channel
 from declarations.rules.context import RuleContext
 
@@ -81,9 +81,6 @@ def declarations_for_enterprises(
     return qs.select_related("enterprise", "agent", "warehouse")
 
 
-BIGINT_MAX = 2**63 - 1
-
-
 def _declaration_query(columns: tuple[str, ...], *, pk: int, user_id: int | None = None) -> QuerySet:
     queryset = Declaration.objects.select_related("enterprise", "agent", "warehouse").filter(pk=pk)
     if user_id is not None:
@@ -106,12 +103,9 @@ def declaration_for_user(*, user, pk, columns: tuple[str, ...] = ()) -> Declarat
     Every declaration page reads it, so it is compiled once per ``columns`` (``Precompiled``)."""
     if not user or not user.is_authenticated:
         raise Http404
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError) as exc:
-        raise Http404 from exc
-    if not 0 < pk <= BIGINT_MAX:
-        raise Http404  # the ORM returns nothing for an out-of-range id; precompiled SQL would fail instead
+    pk = as_id(pk)
+    if pk is None:
+        raise Http404
     if user.is_superuser:
         found = _declaration(shape=tuple(columns), pk=pk)
     else:
