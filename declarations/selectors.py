@@ -115,55 +115,95 @@ def declaration_for_user(*, user, pk, columns: tuple[str, ...] = ()) -> Declarat
     return found[0]
 
 
+LIST_SIDES = ("own", "for_others")
+
+
+class ListSides:
+    """The pks of a tenant's declarations matching the list's filter, newest first, read per side: its own and
+    those it filed as agent for others (a declaration can be on both), each up to ``limit``. Both sides come from
+    their (tenant, created) index alone, as plain integers."""
+
+    def __init__(self, own: list[int], for_others: list[int], limit: int):
+        self.own = own
+        self.for_others = for_others
+        self.limit = limit
+
+    def count(self) -> int:
+        """How many there are, counting no further than ``limit``."""
+        if not self.for_others:
+            return len(self.own)
+        if not self.own:
+            return len(self.for_others)
+        return min(len(set(self.own) | set(self.for_others)), self.limit)
+
+    def one_sided(self, end: int) -> list[int] | None:
+        """The first ``end`` pks in list order when only one side has any and holds them (no merge by creation
+        time needed), else None."""
+        if self.own and self.for_others:
+            return None
+        side = self.own or self.for_others
+        return side[:end] if len(side) >= end or len(side) < self.limit else None
+
+
+def declaration_list_sides(*, enterprise_ids: list[int], where: Q, limit: int) -> ListSides:
+    """Both sides' pks for the list (``ListSides``); the unfiltered list, on every page view, from SQL compiled once
+    per limit."""
+    if where:
+        sides = [
+            list(
+                _side_query((side, limit), enterprise_ids=enterprise_ids, where=where).values_list(
+                    "pk", flat=True
+                )
+            )
+            for side in LIST_SIDES
+        ]
+    else:
+        sides = [_side_pks(shape=(side, limit), enterprise_ids=enterprise_ids) for side in LIST_SIDES]
+    return ListSides(*sides, limit=limit)
+
+
 def declarations_page(
-    *, enterprise_ids: list[int], where: Q, offset: int, limit: int, columns: tuple[str, ...]
-) -> list[Declaration]:
-    """One page of these enterprises' declarations matching ``where``, in list order (newest first), with the
-    enterprise and the given ``columns`` loaded.
+    *,
+    enterprise_ids: list[int],
+    where: Q,
+    offset: int,
+    limit: int,
+    columns: tuple[str, ...],
+    sides: ListSides | None = None,
+) -> list[dict]:
+    """One page of these enterprises' declarations matching ``where``, in list order (newest first), as dicts of
+    ``pk`` and the given ``columns`` (``enterprise__name`` joins the enterprise): a table's cells, not models.
 
     A tenant's declarations are its own plus those it filed as agent for another enterprise. Each set is read
     newest first from its own (tenant, created) index, only as far as the page's end, and the two are merged
     here (a declaration in both counts once). One OR over both columns would make the database walk the global
     created index past every other tenant's newer rows (a tenant whose declarations are not the newest paid
-    for everyone else's).
+    for everyone else's). ``sides`` already read for the count (``declaration_list_sides``) give the order
+    without a merge when only one side has declarations, as for an exporter that files for itself.
     """
     if limit <= 0:
         return []
-    keys = set()
-    for side in ("own", "for_others"):
-        if where:
-            keys.update(_page_keys_query((side, offset + limit), enterprise_ids=enterprise_ids, where=where))
-        else:  # the unfiltered list, every page view's first read: compiled once per page end
-            keys.update(_page_keys(shape=(side, offset + limit), enterprise_ids=enterprise_ids))
-    keys = sorted(keys, reverse=True)
-    page = [pk for _created, pk in keys[offset : offset + limit]]
+    ordered = sides.one_sided(offset + limit) if sides is not None else None
+    if ordered is None:
+        keys = set()
+        for side in LIST_SIDES:
+            if where:
+                keys.update(
+                    _side_query(
+                        (side, offset + limit), enterprise_ids=enterprise_ids, where=where
+                    ).values_list("created_at", "pk")
+                )
+            else:  # the unfiltered list: compiled once per page end
+                keys.update(_page_keys(shape=(side, offset + limit), enterprise_ids=enterprise_ids))
+        ordered = [pk for _created, pk in sorted(keys, reverse=True)]
+    page = ordered[offset : offset + limit]
     if not page:
         return []
-    rows = {d.pk: d for d in _page_rows(shape=tuple(columns), pks=page)}
+    rows = {row["pk"]: row for row in _page_rows(shape=tuple(columns), pks=page)}
     return [rows[pk] for pk in page]
 
 
-def declarations_count(*, enterprise_ids: list[int], where: Q, cap: int) -> int:
-    """How many of these enterprises' declarations match ``where``, counting no further than ``cap``."""
-    if where:
-        return (
-            declarations_for_enterprises(enterprise_ids=enterprise_ids).filter(where).order_by()[:cap].count()
-        )
-    # The unfiltered list, on every page view: the ids up to the cap from SQL compiled once, instead of an
-    # aggregate compiled on every request (up to ``cap`` small rows, which cost less).
-    return len(_capped_ids(shape=cap, enterprise_ids=enterprise_ids))
-
-
-_capped_ids = Precompiled(
-    lambda cap, *, enterprise_ids: (
-        declarations_for_enterprises(enterprise_ids=enterprise_ids)
-        .order_by()
-        .values_list("pk", flat=True)[:cap]
-    )
-)
-
-
-def _page_keys_query(shape, *, enterprise_ids: list[int], where: Q | None = None) -> QuerySet:
+def _side_query(shape, *, enterprise_ids: list[int], where: Q | None = None) -> QuerySet:
     side, end = shape
     if side == "own":
         tenant = Q(enterprise_id__in=enterprise_ids)
@@ -171,12 +211,21 @@ def _page_keys_query(shape, *, enterprise_ids: list[int], where: Q | None = None
         # Exactly the partial agent index's condition: nothing more on the agent side, or PostgreSQL misjudges it.
         tenant = Q(agent_id__in=enterprise_ids) & ~Q(agent=F("enterprise"))
     part = Declaration.objects.filter(tenant).filter(where or Q()).order_by("-created_at", "-pk")
-    return part.values_list("created_at", "pk")[:end]
+    return part[:end]
 
 
-_page_keys = Precompiled(_page_keys_query)
+_side_pks = Precompiled(
+    lambda shape, *, enterprise_ids: _side_query(shape, enterprise_ids=enterprise_ids).values_list(
+        "pk", flat=True
+    )
+)
+_page_keys = Precompiled(
+    lambda shape, *, enterprise_ids: _side_query(shape, enterprise_ids=enterprise_ids).values_list(
+        "created_at", "pk"
+    )
+)
 _page_rows = Precompiled(
-    lambda columns, *, pks: Declaration.objects.filter(pk__in=pks).select_related("enterprise").only(*columns)
+    lambda columns, *, pks: Declaration.objects.filter(pk__in=pks).values("pk", *columns)
 )
 
 

@@ -41,9 +41,9 @@ from declarations.selectors import (
     declaration_events,
     declaration_for_user,
     declaration_goods_lines,
+    declaration_list_sides,
     declaration_message_list,
     declaration_receipt_list,
-    declarations_count,
     declarations_page,
     enterprise_ids_for_user,
     enterprises_for_user,
@@ -205,17 +205,18 @@ def _table_rows(page: ListPage) -> list[dict]:
     url = reverse("declaration_detail", args=[_PK_MARK]).replace(str(_PK_MARK), "{}")
     return [
         {
-            "url": url.format(d.pk),
-            "cop_no": d.cop_no,
-            "order_no": d.order_no,
-            "logistics_no": d.logistics_no,
-            "mode": d.mode,
-            "channel": channels.get(d.effective_channel, ""),
-            "customs_code": d.customs_code,
-            "status": d.status,
-            "status_label": statuses.get(d.status, d.status),
-            "enterprise": d.enterprise.name,
-            "created": timezone.localtime(d.created_at).date().isoformat(),
+            "url": url.format(d["pk"]),
+            "cop_no": d["cop_no"],
+            "order_no": d["order_no"],
+            "logistics_no": d["logistics_no"],
+            "mode": d["mode"],
+            # Declaration.effective_channel on the row's values: the chosen channel, else the recommended one.
+            "channel": channels.get(d["channel"] or d["recommended_channel"], ""),
+            "customs_code": d["customs_code"],
+            "status": d["status"],
+            "status_label": statuses.get(d["status"], d["status"]),
+            "enterprise": d["enterprise__name"],
+            "created": timezone.localtime(d["created_at"]).date().isoformat(),
         }
         for d in page
     ]
@@ -240,11 +241,23 @@ def declaration_list(request):
     form = DeclarationFilterForm(request.GET or None)
     enterprise_ids = enterprise_ids_for_user(user=request.user)
     where = _conditions(form)
+    read = {}
+
+    def count(cap):
+        read["sides"] = declaration_list_sides(enterprise_ids=enterprise_ids, where=where, limit=cap)
+        return read["sides"].count()
+
     page = _list_page(
         request.GET.get("page"),
-        count=lambda cap: declarations_count(enterprise_ids=enterprise_ids, where=where, cap=cap),
+        count=count,
+        # The sides read for the count give the page's order too (no second read) when only one side has any.
         rows=lambda offset, limit: declarations_page(
-            enterprise_ids=enterprise_ids, where=where, offset=offset, limit=limit, columns=LIST_COLUMNS
+            enterprise_ids=enterprise_ids,
+            where=where,
+            offset=offset,
+            limit=limit,
+            columns=LIST_COLUMNS,
+            sides=read["sides"],
         ),
     )
     query = request.GET.copy()

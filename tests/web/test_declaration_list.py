@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _orders(response):
-    return sorted(d.order_no for d in response.context["page"])
+    return sorted(d["order_no"] for d in response.context["page"])
 
 
 @pytest.fixture

@@ -63,9 +63,10 @@ def populate(enterprise, actor, count: int, *, lines: int = 3) -> list:
 @pytest.mark.parametrize("count", [1, 20])
 def test_declaration_list(client_a, user_a, exporter_a, django_assert_num_queries, count):
     populate(exporter_a, user_a, count)
-    # + the user's enterprise ids, COUNT(*) for the pager, the newest keys of its own declarations and of those it
-    # filed for others (selectors.declarations_page), the page's declarations joined to their enterprises.
-    with django_assert_num_queries(SESSION_AND_USER + 5):
+    # + the user's enterprise ids, the newest pks of its own declarations and of those it filed for others (up to
+    # the count's cap: selectors.declaration_list_sides), the page's rows joined to their enterprises. Only one
+    # side has any, so its pks give the page's order.
+    with django_assert_num_queries(SESSION_AND_USER + 4):
         response = client_a.get(reverse("declaration_list"))
     assert response.status_code == 200
     assert len(response.context["page"].object_list) == count
@@ -75,9 +76,24 @@ def test_declaration_list(client_a, user_a, exporter_a, django_assert_num_querie
 @pytest.mark.parametrize("count", [1, 20])
 def test_declaration_list_as_broker(client_broker, broker_user, exporter_a, django_assert_num_queries, count):
     populate(exporter_a, broker_user, count)
-    with django_assert_num_queries(SESSION_AND_USER + 5):
+    with django_assert_num_queries(SESSION_AND_USER + 4):
         response = client_broker.get(reverse("declaration_list"))
     assert len(response.context["page"].object_list) == count
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_declaration_list_of_a_broker_filing_as_agent(
+    client_broker, broker_user, broker_c, exporter_a, django_assert_num_queries, count
+):
+    for declaration in populate(exporter_a, broker_user, count):
+        declaration.agent = broker_c
+        declaration.save(update_fields=["agent"])
+    # Both sides hold the declarations (the delegating exporter's own, filed by the broker as agent): the same
+    # reads, then each side's newest keys (creation time, pk) to merge them in list order.
+    with django_assert_num_queries(SESSION_AND_USER + 6):
+        response = client_broker.get(reverse("declaration_list"))
+    assert len(response.context["page"].object_list) == count
+    assert response.content.decode().count(exporter_a.name) == count
 
 
 @pytest.mark.parametrize("count, lines", [(1, 1), (20, 20)])
