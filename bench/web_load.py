@@ -427,7 +427,13 @@ def run_phase(
 
 
 def start_server(
-    database_url: str, *, port: int, workers: int, threads: int, worker_class: str = "gthread"
+    database_url: str,
+    *,
+    port: int,
+    workers: int,
+    threads: int,
+    worker_class: str = "gthread",
+    keep_alive: int = 75,
 ) -> subprocess.Popen:
     command = [
         str(Path(sys.executable).with_name("gunicorn")),
@@ -443,9 +449,12 @@ def start_server(
         "--threads",
         str(threads),
         "--keep-alive",
-        "75",
+        str(keep_alive),
         "--backlog",
         "2048",
+        # gunicorn's heartbeat is an fchmod per request on a file in this directory: in tmpfs, not on disk.
+        "--worker-tmp-dir",
+        "/dev/shm",
         "--log-level",
         "warning",
     ]

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import localize
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -543,6 +544,29 @@ def _status_context(declaration):
     }
 
 
+def _number(value) -> str:
+    """A quantity or amount as ``{{ value.normalize }}`` shows it (no trailing zeros, no exponent)."""
+    return "" if value is None else localize(value.normalize())
+
+
+def _goods_rows(lines) -> list[dict]:
+    """The goods table's cells (``{% rows %}``), formatted here as the template would."""
+    return [
+        {
+            "gnum": localize(line.gnum),
+            "item_no": line.item_no,
+            "gcode": line.gcode,
+            "gname": line.gname,
+            "qty": _number(line.qty),
+            "unit": line.unit,
+            "price": _number(line.price),
+            "total_price": _number(line.total_price),
+            "currency": line.currency,
+        }
+        for line in lines
+    ]
+
+
 @login_required
 def declaration_detail(request, pk: int):
     declaration = declaration_for_user(user=request.user, pk=pk, columns=DETAIL_COLUMNS)
@@ -560,6 +584,7 @@ def declaration_detail(request, pk: int):
     context.update(
         {
             "lines": lines,
+            "line_rows": _goods_rows(lines),
             "rendered": rendered,
             "receipts": receipts,
             "findings": [Finding.from_dict(d) for d in declaration.findings or []],
