@@ -4,16 +4,19 @@
     createdb -h 127.0.0.1 -U postgres exporter_portal_web_bench
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/exporter_portal_web_bench \\
         .venv/bin/python bench/web_load.py [--lines 1000000] [--lines-per-declaration 10] \\
-        [--clients 50] [--duration 30] [--workers 3] [--threads 8]
+        [--clients 50] [--duration 30] [--workers 5] \\
+        [--worker-class sync|gthread [--threads 8] [--keep-alive 75]]
 
 1. Fills PostgreSQL with ``--lines`` goods lines (default 1,000,000 = 100,000 declarations x 10 lines, spread
    over four exporters, each declaration with two status events, three rendered messages and one receipt) by
    COPY, then VACUUM ANALYZE. A marker table records what was filled; a second run with the same size skips
    the filling. The demo data (``load_demo``) provides the enterprises and the ``exporter_a`` login.
-2. Starts the portal under gunicorn (gthread workers, loopback, DEBUG off) with one extra route,
+2. Starts the portal under gunicorn as docker-compose.yml runs it (sync workers, 2 x cores + 1; loopback, DEBUG
+   off; ``--worker-class gthread`` for threads with keep-alive instead) with one extra route,
    ``/bench/bare/``: a bare Django view returning ``HttpResponse("ok")`` through the full middleware stack. The
    route exists only in this benchmark's URLconf (``bench.web_load``), never in the portal's.
-3. Logs in ``exporter_a`` through the login form, then drives ``--clients`` threads (http.client, keep-alive)
+3. Logs in ``exporter_a`` through the login form, then drives ``--clients`` threads (http.client; keep-alive where
+   the server keeps connections)
    for ``--duration`` seconds against each endpoint in turn, same server, same run: the bare view, the
    declaration list (pages 1-10) and declaration detail pages (random ids of that exporter). With ``--mixed``,
    one phase instead, each request to a random endpoint: the bare view then queues behind the pages.
@@ -486,10 +489,18 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--duration", type=float, default=30.0, help="measured seconds per endpoint")
     parser.add_argument("--warmup", type=float, default=3.0, help="unmeasured seconds before each")
-    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) + 1, help="gunicorn processes")
-    parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn process")
     parser.add_argument(
-        "--worker-class", default="gthread", choices=["gthread", "sync"], help="gunicorn worker class"
+        "--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="gunicorn processes"
+    )
+    parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn process (gthread)")
+    parser.add_argument(
+        "--worker-class", default="sync", choices=["sync", "gthread"], help="gunicorn worker class"
+    )
+    parser.add_argument(
+        "--keep-alive",
+        type=int,
+        default=75,
+        help="seconds a gthread worker keeps an idle connection (0: none)",
     )
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--fill-only", action="store_true")
@@ -528,6 +539,7 @@ def main() -> None:
         workers=args.workers,
         threads=args.threads,
         worker_class=args.worker_class,
+        keep_alive=args.keep_alive,
     )
     try:
         cookies = login(args.port, USERNAME, DEMO_PASSWORD)
