@@ -450,7 +450,8 @@ def start_server(
         "--worker-class",
         worker_class,
         "--threads",
-        str(threads),
+        # More than one thread turns a sync worker into gthread (gunicorn's rule): one for sync.
+        str(threads if worker_class == "gthread" else 1),
         "--keep-alive",
         str(keep_alive),
         "--backlog",
@@ -549,7 +550,9 @@ def main() -> None:
             "declaration detail": [f"/declarations/{pk}/" for pk in ids],
         }
         print(
-            f"gunicorn {args.worker_class} {args.workers} x {args.threads}; {args.clients} clients, "
+            f"gunicorn {args.worker_class} {args.workers}"
+            f"{f' x {args.threads} threads, keep-alive {args.keep_alive} s' if args.worker_class == 'gthread' else ''}; "
+            f"{args.clients} clients, "
             f"{args.duration:.0f} s {'mixed' if args.mixed else 'per endpoint'} after {args.warmup:.0f} s warm-up"
         )
         phase = {"clients": args.clients, "duration": args.duration, "warmup": args.warmup}
