@@ -114,7 +114,6 @@ TEMPLATES = [
 WSGI_APPLICATION = "exporter_portal.wsgi.application"
 
 
-
 def postgres_statement_options(prepare_threshold: str) -> dict:
     """psycopg options for PostgreSQL: parameters bound by the server, and a statement prepared once it has run
     ``prepare_threshold`` times on a connection, so the pages' and the worker's repeated reads skip parsing and
@@ -199,7 +198,11 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Messages a worker reserves per pool process: one running and one ready, so a process that finishes a task starts
+# the next at once instead of waiting for its acknowledgement and the next fetch from Redis (render and
+# validation tasks take milliseconds). Reserved messages are unacknowledged (acks_late): a lost worker's are
+# redelivered after the visibility timeout (docs/reliability.md).
+CELERY_WORKER_PREFETCH_MULTIPLIER = int(os.environ.get("CELERY_PREFETCH_MULTIPLIER", "2"))
 # Reuse a worker's database connection for this many tasks instead of reconnecting for each one (Celery's default);
 # exporter_portal.celery closes it sooner as Django would (CONN_MAX_AGE, or an error in the previous task).
 CELERY_DB_REUSE_MAX = int(os.environ.get("CELERY_DB_REUSE_MAX", "1000"))
