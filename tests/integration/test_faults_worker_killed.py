@@ -98,7 +98,16 @@ def test_worker_killed_mid_render_task_is_redelivered_once(fault_broker, tmp_pat
 def test_pool_child_killed_mid_render_is_requeued_by_its_worker(fault_broker, tmp_path):
     """Prefork: the child running the task is killed; reject_on_worker_lost requeues it at once."""
     marker = tmp_path / "paused"
-    worker = Worker(tmp_path / "worker.log", pool="prefork", FAULT_PAUSE_AT="render", FAULT_MARKER=marker)
+    # No visibility timeout in play (the requeue is immediate): with the fault workers' 3 s, a redelivered run
+    # slower than that (a new pool child starting) would be restored and, with a message reserved ahead
+    # (prefetch), taken a third time by the same worker.
+    worker = Worker(
+        tmp_path / "worker.log",
+        pool="prefork",
+        FAULT_PAUSE_AT="render",
+        FAULT_MARKER=marker,
+        CELERY_VISIBILITY_TIMEOUT="600",
+    )
     try:
         declaration = _submitted()
         child = wait_for_marker(marker)
