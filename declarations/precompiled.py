@@ -83,6 +83,10 @@ class Precompiled:
         self._max_shapes = max_shapes
         self._lock = threading.Lock()
 
+    def build(self, shape: Hashable = None, **params) -> QuerySet:
+        """The plain queryset for these values, compiled as usual: for values a placeholder cannot stand for."""
+        return self._build(shape, **params)
+
     def __call__(self, *, shape: Hashable = None, **params) -> list:
         key = (shape, tuple((name, _length(value), _kind(value)) for name, value in sorted(params.items())))
         with self._lock:

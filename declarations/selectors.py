@@ -146,19 +146,10 @@ class ListSides:
 
 
 def declaration_list_sides(*, enterprise_ids: list[int], where: Q, limit: int) -> ListSides:
-    """Both sides' pks for the list (``ListSides``); the unfiltered list, on every page view, from SQL compiled once
-    per limit."""
-    if where:
-        sides = [
-            list(
-                _side_query((side, limit), enterprise_ids=enterprise_ids, where=where).values_list(
-                    "pk", flat=True
-                )
-            )
-            for side in LIST_SIDES
-        ]
-    else:
-        sides = [_side_pks(shape=(side, limit), enterprise_ids=enterprise_ids) for side in LIST_SIDES]
+    """Both sides' pks for the list (``ListSides``), each up to ``limit``."""
+    sides = [
+        _read_side(_side_pks, side, limit, enterprise_ids=enterprise_ids, where=where) for side in LIST_SIDES
+    ]
     return ListSides(*sides, limit=limit)
 
 
@@ -187,14 +178,9 @@ def declarations_page(
     if ordered is None:
         keys = set()
         for side in LIST_SIDES:
-            if where:
-                keys.update(
-                    _side_query(
-                        (side, offset + limit), enterprise_ids=enterprise_ids, where=where
-                    ).values_list("created_at", "pk")
-                )
-            else:  # the unfiltered list: compiled once per page end
-                keys.update(_page_keys(shape=(side, offset + limit), enterprise_ids=enterprise_ids))
+            keys.update(
+                _read_side(_page_keys, side, offset + limit, enterprise_ids=enterprise_ids, where=where)
+            )
         ordered = [pk for _created, pk in sorted(keys, reverse=True)]
     page = ordered[offset : offset + limit]
     if not page:
@@ -215,15 +201,25 @@ def _side_query(shape, *, enterprise_ids: list[int], where: Q | None = None) -> 
 
 
 _side_pks = Precompiled(
-    lambda shape, *, enterprise_ids: _side_query(shape, enterprise_ids=enterprise_ids).values_list(
-        "pk", flat=True
-    )
+    lambda shape, *, enterprise_ids, where=None: _side_query(
+        shape, enterprise_ids=enterprise_ids, where=where
+    ).values_list("pk", flat=True)
 )
 _page_keys = Precompiled(
-    lambda shape, *, enterprise_ids: _side_query(shape, enterprise_ids=enterprise_ids).values_list(
-        "created_at", "pk"
-    )
+    lambda shape, *, enterprise_ids, where=None: _side_query(
+        shape, enterprise_ids=enterprise_ids, where=where
+    ).values_list("created_at", "pk")
 )
+
+
+def _read_side(read: Precompiled, side: str, end: int, *, enterprise_ids: list[int], where: Q) -> list:
+    """One side's first ``end`` rows as ``read`` selects them: the unfiltered list (every page view) from SQL
+    compiled once per shape; a filtered one built for the request (its filter varies)."""
+    if where:
+        return list(read.build((side, end), enterprise_ids=enterprise_ids, where=where))
+    return read(shape=(side, end), enterprise_ids=enterprise_ids)
+
+
 _page_rows = Precompiled(
     lambda columns, *, pks: Declaration.objects.filter(pk__in=pks).values("pk", *columns)
 )

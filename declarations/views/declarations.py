@@ -180,23 +180,24 @@ class ListPage(Sequence):
         return self.number - 1
 
 
-def _list_page(number, *, count, rows) -> ListPage:
-    """Two steps: ``count(cap)``, counting one row past ``COUNT_CAP`` or past the page, whichever is further,
-    then ``rows(offset, limit)``. A number past the end shows the last page and an invalid one the first, as
-    ``Paginator.get_page``."""
+def _list_page(number, *, read_sides, rows) -> ListPage:
+    """Two steps: ``read_sides(limit)`` (``ListSides``), counting one row past ``COUNT_CAP`` or past the page,
+    whichever is further, then ``rows(offset, limit, sides)``. A number past the end shows the last page and an
+    invalid one the first, as ``Paginator.get_page``."""
     try:
         number = min(max(int(number), 1), MAX_PAGE)
     except (TypeError, ValueError):
         number = 1
     limit = max(COUNT_CAP, number * PAGE_SIZE) + 1
-    found = count(limit)
+    sides = read_sides(limit)
+    found = sides.count()
     exact = found < limit
     if exact:
         number = min(number, max(1, -(-found // PAGE_SIZE)))
     else:
         found = limit - 1
     offset = (number - 1) * PAGE_SIZE
-    return ListPage(rows(offset, PAGE_SIZE) if found else [], number, count=found, exact=exact)
+    return ListPage(rows(offset, PAGE_SIZE, sides) if found else [], number, count=found, exact=exact)
 
 
 def _table_rows(page: ListPage) -> list[dict]:
@@ -242,23 +243,19 @@ def declaration_list(request):
     form = DeclarationFilterForm(request.GET or None)
     enterprise_ids = enterprise_ids_for_user(user=request.user)
     where = _conditions(form)
-    read = {}
-
-    def count(cap):
-        read["sides"] = declaration_list_sides(enterprise_ids=enterprise_ids, where=where, limit=cap)
-        return read["sides"].count()
-
     page = _list_page(
         request.GET.get("page"),
-        count=count,
+        read_sides=lambda limit: declaration_list_sides(
+            enterprise_ids=enterprise_ids, where=where, limit=limit
+        ),
         # The sides read for the count give the page's order too (no second read) when only one side has any.
-        rows=lambda offset, limit: declarations_page(
+        rows=lambda offset, limit, sides: declarations_page(
             enterprise_ids=enterprise_ids,
             where=where,
             offset=offset,
             limit=limit,
             columns=LIST_COLUMNS,
-            sides=read["sides"],
+            sides=sides,
         ),
     )
     query = request.GET.copy()
