@@ -68,6 +68,8 @@ class ImportJob(models.Model):
     file_name = models.CharField(_("file name"), max_length=255)
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     dry_run = models.BooleanField(_("dry run"), default=True)
+    # Submit the declarations it stores (批量申报): rendered, checked and written to the outbox by the job.
+    submit = models.BooleanField(_("submit after import"), default=False)
     state = models.CharField(
         _("state"), max_length=15, choices=ImportState.choices, default=ImportState.PENDING, db_index=True
     )

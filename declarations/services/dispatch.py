@@ -51,6 +51,28 @@ def task_dispatch(*, task, args: list | tuple = ()) -> TaskDispatch:
     return intent
 
 
+def task_record_fallbacks(*, task, args_list: list[list]) -> list[int]:
+    """Record intents that only the sweeper publishes: the caller does the work itself, in this process.
+
+    For work done inline right after the commit (a bulk submission renders its declarations itself): should the
+    process die first, ``dispatch_pending`` publishes the intents once the grace period has passed and a
+    worker finishes the work. The caller marks them done with ``task_fallbacks_done`` when it has finished.
+    """
+    intents = TaskDispatch.objects.bulk_create(
+        [TaskDispatch(task_name=task.name, args=list(args)) for args in args_list]
+    )
+    return [intent.pk for intent in intents]
+
+
+def task_fallbacks_done(*, intent_ids: list[int]) -> None:
+    """The work of these fallback intents is done: the sweeper leaves them (and prunes them in time)."""
+    now = timezone.now()
+    for start in range(0, len(intent_ids), 900):
+        TaskDispatch.objects.filter(
+            pk__in=intent_ids[start : start + 900], dispatched_at__isnull=True
+        ).update(dispatched_at=now, last_error="")
+
+
 def _eager() -> bool:
     return bool(current_app.conf.task_always_eager)
 

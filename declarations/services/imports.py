@@ -19,7 +19,7 @@ import tempfile
 import time
 import zipfile
 from collections import defaultdict
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -53,6 +53,7 @@ from declarations.services.bulk_store import (
     insertable_fields,
     update_rows,
 )
+from declarations.services.bulk_submit import BulkSubmission
 from declarations.spreadsheets.columns import FLAG, GOODS_COLUMNS, HEAD_COLUMNS, SHEET_GOODS, SHEET_HEAD
 from declarations.spreadsheets.reader import Row, Workbook, find_sheet, read_workbook
 from declarations.spreadsheets.report import CellError, build_report
@@ -266,13 +267,22 @@ def _dispatch(job: ImportJob, language: str | None) -> None:
 
 @transaction.atomic
 def import_job_create(
-    *, user, uploaded_file, dry_run: bool = True, run_async: bool = True, language: str | None = None
+    *,
+    user,
+    uploaded_file,
+    dry_run: bool = True,
+    submit: bool = False,
+    run_async: bool = True,
+    language: str | None = None,
 ) -> ImportJob:
-    """Check the limits (nothing is stored when they fail), store the file and queue the job."""
+    """Check the limits (nothing is stored when they fail), store the file and queue the job.
+
+    With ``submit`` the declarations it stores are submitted as well (when it runs for real).
+    """
     size = uploaded_file.size if uploaded_file.size is not None else len(uploaded_file.read())
     workbook_check_limits(uploaded_file, size=size)
     name = os.path.basename(uploaded_file.name or "upload.xlsx")[:200]
-    job = ImportJob(user=user, file_name=name, sha256=_sha256(uploaded_file), dry_run=dry_run)
+    job = ImportJob(user=user, file_name=name, sha256=_sha256(uploaded_file), dry_run=dry_run, submit=submit)
     job.file.save(name, File(uploaded_file), save=False)
     job.save()
     if run_async:
@@ -282,9 +292,14 @@ def import_job_create(
 
 @transaction.atomic
 def import_job_confirm(
-    *, user, job: ImportJob, run_async: bool = True, language: str | None = None
+    *,
+    user,
+    job: ImportJob,
+    submit: bool | None = None,
+    run_async: bool = True,
+    language: str | None = None,
 ) -> ImportJob:
-    """Run a finished dry run for real (same file, same job)."""
+    """Run a finished dry run for real (same file, same job); ``submit`` None keeps the upload's choice."""
     job = ImportJob.objects.select_for_update().get(pk=job.pk)
     if job.user_id != user.pk:
         raise PermissionDenied
@@ -293,6 +308,8 @@ def import_job_confirm(
     if job.report:
         job.report.delete(save=False)
     job.dry_run = False
+    if submit is not None:
+        job.submit = submit
     job.state = ImportState.PENDING
     job.rows_done = 0
     job.error_message = ""
@@ -438,10 +455,24 @@ def _run(job: ImportJob) -> None:
     # Each STORE_CHUNK of good declarations is stored as soon as it is checked, so the model objects of
     # 10,000 declarations are never all in memory. The duplicate lookups were read before the first store,
     # so a declaration is checked exactly as if nothing had been stored yet.
-    with _frozen_heap():
+    submission = None
+    if job.submit and not job.dry_run:
+        submission = BulkSubmission(
+            actor=job.user, note=_("Submitted with the upload “%(file)s”.") % {"file": job.file_name}
+        )
+        importer.submission = submission
+    with _frozen_heap(), submission or nullcontext():
         importer.check(on_chunk=importer.mark_stored if job.dry_run else importer.store)
-    timings["check"] = round(time.perf_counter() - mark - importer.store_seconds, 3)
+        if submission is not None:
+            # Rendering overlapped the checking: what is left is the last chunks' (see bulk_submit).
+            submit_mark = time.perf_counter()
+            submission.finish()
+            importer.submit_seconds += time.perf_counter() - submit_mark
+    timings["check"] = round(time.perf_counter() - mark - importer.store_seconds - importer.submit_seconds, 3)
     timings["store"] = round(importer.store_seconds, 3)
+    if submission is not None:
+        timings["submit"] = round(importer.submit_seconds, 3)
+        timings["render_peak_rss_mb"] = round(submission.result.render_peak_rss_mb)
 
     mark = time.perf_counter()
     outcome = importer.outcome
@@ -459,6 +490,9 @@ def _run(job: ImportJob) -> None:
     counts["lines"] = len(workbook.goods.rows)
     counts["errors"] = sum(1 for e in outcome.errors if e.severity == "error")
     counts["warnings"] = len(outcome.errors) - counts["errors"]
+    if submission is not None:
+        result = submission.result
+        counts.update(submitted=result.submitted, sent=result.sent, render_failed=len(result.failed))
     counts["unknown_columns"] = [
         text for sheet in (workbook.head, workbook.goods) for _i, text in sheet.unknown
     ]
@@ -480,6 +514,8 @@ class _Importer:
         self.outcome = _Outcome()
         self.rows_done = 0
         self.store_seconds = 0.0
+        self.submission: BulkSubmission | None = None  # set when the stored declarations are submitted too
+        self.submit_seconds = 0.0
         self._progress_at = time.monotonic()
 
     # -- errors and statuses --
@@ -734,8 +770,12 @@ class _Importer:
 
     def _hand_over(self, on_chunk, candidates: list[_Candidate]) -> None:
         mark = time.perf_counter()
-        on_chunk(candidates)
-        self.store_seconds += time.perf_counter() - mark
+        stored = on_chunk(candidates)
+        submit_mark = time.perf_counter()
+        self.store_seconds += submit_mark - mark
+        if self.submission is not None and stored:
+            self.submission.add([(c.declaration, c.lines) for c in stored])
+            self.submit_seconds += time.perf_counter() - submit_mark
 
     def _fill_head(self, declaration: Declaration, values: dict, enterprise, agent) -> None:
         for column in HEAD_COLUMNS:
@@ -866,7 +906,9 @@ class _Importer:
             )
             return False
 
-    def store(self, candidates: list[_Candidate]) -> None:
+    def store(self, candidates: list[_Candidate]) -> list[_Candidate]:
+        """Store the candidates, a chunk per transaction; returns those stored."""
+        kept_all: list[_Candidate] = []
         for start in range(0, len(candidates), STORE_CHUNK):
             chunk = candidates[start : start + STORE_CHUNK]
             for candidate in chunk:
@@ -892,3 +934,5 @@ class _Importer:
                 self.status(
                     candidate.head, candidate.goods, _("Created") if candidate.is_new else _("Updated")
                 )
+            kept_all.extend(stored)
+        return kept_all

@@ -1,5 +1,7 @@
 """The one place a declaration's status changes; every change writes exactly one StatusEvent."""
 
+from collections.abc import Collection, Mapping
+
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -76,6 +78,64 @@ def declaration_advance(
         if locked.status != from_status or locked.version != version:
             return None
         return _transition_write(locked=locked, to_status=to_status, source=source, note=note)
+
+
+def declarations_advance_bulk(
+    *,
+    versions: Mapping[int, int],
+    from_statuses: Collection[str],
+    to_status: str,
+    source: str,
+    actor=None,
+    notes: Mapping[int, str] | None = None,
+    note: str = "",
+) -> dict[int, str]:
+    """declaration_advance for many declarations (id -> expected version) in the caller's transaction.
+
+    Under row locks, those still in their version and at one of ``from_statuses`` move to ``to_status`` with
+    one StatusEvent each (note from ``notes`` by id, else ``note``); the others are left untouched. Returns the
+    moved ids with the status each came from.
+    """
+    for from_status in from_statuses:
+        if not transition_allowed(from_status, to_status):
+            raise TransitionNotAllowed(from_status, to_status)
+    ids = list(versions)
+    moved: dict[int, str] = {}
+    with transaction.atomic(savepoint=False):
+        for start in range(0, len(ids), _IDS_PER_STATEMENT):
+            rows = (
+                Declaration.objects.select_for_update()
+                .filter(pk__in=ids[start : start + _IDS_PER_STATEMENT])
+                .values_list("pk", "status", "version")
+            )
+            for pk, status, version in rows:
+                if status in from_statuses and version == versions[pk]:
+                    moved[pk] = status
+        if not moved:
+            return moved
+        pks = list(moved)
+        for start in range(0, len(pks), _IDS_PER_STATEMENT):
+            Declaration.objects.filter(pk__in=pks[start : start + _IDS_PER_STATEMENT]).update(
+                status=to_status
+            )
+        notes = notes or {}
+        StatusEvent.objects.bulk_create(
+            [
+                StatusEvent(
+                    declaration_id=pk,
+                    from_status=from_status,
+                    to_status=to_status,
+                    source=source,
+                    actor=actor,
+                    note=notes.get(pk, note)[:1000],
+                )
+                for pk, from_status in moved.items()
+            ]
+        )
+    return moved
+
+
+_IDS_PER_STATEMENT = 900  # below SQLite's historical limit of 999 parameters
 
 
 def declaration_record_event(

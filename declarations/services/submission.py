@@ -4,7 +4,7 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,8 +17,12 @@ from declarations.models import Declaration, RenderedMessage
 from declarations.rules.engine import has_errors
 from declarations.rules.finding import Finding
 from declarations.services.declarations import declaration_validate
-from declarations.services.dispatch import task_dispatch
-from declarations.services.status import declaration_advance, declaration_set_status
+from declarations.services.dispatch import task_dispatch, task_record_fallbacks
+from declarations.services.status import (
+    declaration_advance,
+    declaration_set_status,
+    declarations_advance_bulk,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +62,51 @@ def declaration_submit(*, declaration: Declaration, actor=None) -> Declaration:
         declaration_dispatch_render(declaration=locked)
     declaration.refresh_from_db()
     return declaration
+
+
+def declarations_submit_checked(
+    *, declarations: list[Declaration], actor=None, note: str = ""
+) -> dict[int, int]:
+    """declaration_submit for declarations the caller has just checked and stored (the import's "submit").
+
+    The rules ran moments ago on exactly these values (a blocking finding kept the declaration out), so they
+    are not run again. Under row locks, each one still editable and in the version the caller holds, with a
+    channel, moves to SUBMITTED in a new version (one StatusEvent each); the objects are updated to match.
+    The render intents are recorded as fallbacks: the caller renders the declarations itself right after
+    the commit, and the sweeper hands those it never finished to a worker. Returns the submitted ids, each
+    with its render intent's id.
+    """
+    with transaction.atomic():
+        with_channel = {d.pk: d for d in declarations if d.effective_channel}
+        moved = declarations_advance_bulk(
+            versions={pk: d.version for pk, d in with_channel.items()},
+            from_statuses=EDITABLE_STATUSES,
+            to_status=DeclarationStatus.SUBMITTED,
+            source=EventSource.USER,
+            actor=actor,
+            note=note,
+        )
+        now = timezone.now()
+        by_channel: dict[str, list[int]] = {}
+        for pk in moved:
+            by_channel.setdefault(with_channel[pk].effective_channel, []).append(pk)
+        for channel, pks in by_channel.items():
+            Declaration.objects.filter(pk__in=pks).update(
+                version=F("version") + 1, submitted_at=now, channel=channel
+            )
+        for pk in moved:
+            declaration = with_channel[pk]
+            declaration.version += 1
+            declaration.submitted_at = now
+            declaration.channel = declaration.effective_channel
+            declaration.status = DeclarationStatus.SUBMITTED
+        from declarations.tasks import declaration_render_task
+
+        pks = list(moved)
+        intents = task_record_fallbacks(
+            task=declaration_render_task, args_list=[[pk, with_channel[pk].version] for pk in pks]
+        )
+        return dict(zip(pks, intents, strict=True))
 
 
 def declaration_dispatch_render(*, declaration: Declaration) -> None:
