@@ -20,6 +20,17 @@ def declaration_render_task(declaration_id: int, version: int) -> list[str]:
     return [m.guid for m in messages]
 
 
+@shared_task(
+    name="declarations.tasks.declarations_render_many_task", acks_late=True, **RETRY_ON_DATABASE_ERRORS
+)
+def declarations_render_many_task(pairs: list[list[int]]) -> int:
+    """The fallback of a bulk submission's chunk: what the import did not finish, rendered one by one."""
+    return sum(
+        len(submission_services.declaration_render(declaration_id=pk, version=version))
+        for pk, version in pairs
+    )
+
+
 @shared_task(name="declarations.tasks.receipts_ingest_task")
 def receipts_ingest_task() -> dict:
     return receipt_services.receipts_ingest().as_dict()

@@ -12,6 +12,7 @@ import os
 import re
 import secrets
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 PROCESSING = "processing"
@@ -138,25 +139,42 @@ def _fsync_together(fds: list[int]) -> None:
 def outbox_write_many(*, directory: Path, files: list[tuple[str, bytes]]) -> list[Path]:
     """outbox_write for a batch: the same temp + rename per file, with one directory sync for the batch.
 
-    Every temp file is written and made durable (an fsync each for a small batch; one syncfs for a large one,
-    or an fsync each where syncfs is missing), and only then renamed to its *.xml name: no reader ever sees a
-    half-written or not yet durable message. The same idempotence and conflict rules as outbox_write; a
-    conflict is raised before anything is written.
+    Every temp file is written and made durable (outbox_stage_many), and only then renamed to its *.xml name
+    (outbox_publish): no reader ever sees a half-written or not yet durable message. The same idempotence and
+    conflict rules as outbox_write; a conflict is raised before anything is written.
+    """
+    staged = outbox_stage_many(directory=directory, files=files)
+    outbox_publish(staged=staged)
+    return [Path(directory) / file_name for file_name, _content in files]
+
+
+@dataclass(frozen=True)
+class Staged:
+    """A message written and made durable under its temp name, not yet visible as *.xml."""
+
+    temp: Path
+    target: Path
+
+
+def outbox_stage_many(*, directory: Path, files: list[tuple[str, bytes]]) -> list[Staged]:
+    """The first half of outbox_write_many: write each file under a dot-prefixed temp name and make it durable
+    (an fsync each for a small batch; one syncfs for a large one, or an fsync each where syncfs is missing).
+
+    A file already in the outbox with the same bytes is not staged again; different bytes raise OutboxConflict
+    before anything is written. Publish the result with outbox_publish or drop it with outbox_discard.
     """
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    targets, pending = [], []
+    pending = []
     for file_name, content in files:
         _check_plain_name(file_name)
         target = directory / file_name
-        targets.append(target)
         if target.exists():
             if _same_content(target, content):
                 continue
             raise OutboxConflict(target)
         pending.append((target, content))
-    temps: list[tuple[Path, Path]] = []
-    renamed = 0
+    staged: list[Staged] = []
     # syncfs flushes the whole filesystem (a database on it too): worth it only for many files at once.
     sync_each = len(pending) < SYNCFS_MIN_FILES
     fds: list[int] = []
@@ -164,7 +182,7 @@ def outbox_write_many(*, directory: Path, files: list[tuple[str, bytes]]) -> lis
         for target, content in pending:
             temp = target.with_name(f".{target.name}.{secrets.token_hex(8)}.tmp")
             fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-            temps.append((temp, target))
+            staged.append(Staged(temp, target))
             fds.append(fd)
             view = memoryview(content)
             while view:
@@ -174,20 +192,34 @@ def outbox_write_many(*, directory: Path, files: list[tuple[str, bytes]]) -> lis
         for fd in fds:
             os.close(fd)
         fds.clear()
-        for temp, target in temps:
-            os.replace(temp, target)
-            renamed += 1
     except BaseException:
         for fd in fds:
             with contextlib.suppress(OSError):
                 os.close(fd)
-        for temp, _target in temps[renamed:]:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(temp)
+        outbox_discard(staged=staged)
         raise
-    if pending:
+    return staged
+
+
+def outbox_publish(*, staged: list[Staged]) -> None:
+    """The second half: rename each staged file to its *.xml name, then make the renames durable."""
+    renamed = 0
+    try:
+        for item in staged:
+            os.replace(item.temp, item.target)
+            renamed += 1
+    except BaseException:
+        outbox_discard(staged=staged[renamed:])
+        raise
+    for directory in {item.target.parent for item in staged}:
         _fsync_directory(directory)
-    return targets
+
+
+def outbox_discard(*, staged: list[Staged]) -> None:
+    """Remove staged files that will not be published."""
+    for item in staged:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(item.temp)
 
 
 def _candidate_names(name: str):

@@ -98,6 +98,11 @@ def _our_schema() -> _Schema:
     return _Schema(OUR_XSD_PATH)
 
 
+def our_schema_compiled() -> None:
+    """Compile our schema now (worker processes forked afterwards inherit it instead of compiling their own)."""
+    _our_schema()
+
+
 @lru_cache(maxsize=4)
 def _official_schema(path: str) -> _Schema:
     return _Schema(Path(path))

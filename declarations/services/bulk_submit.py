@@ -3,29 +3,32 @@
 For each chunk the caller hands over (declarations it has just checked and stored, with their lines in memory),
 this does what ``submission.declaration_submit`` and the worker's ``declaration_render`` do for one:
 
-1. one transaction: the chunk moves to SUBMITTED in a new version, with a StatusEvent each and a fallback
-   render intent each (``declarations_submit_checked``);
-2. forked worker processes render and XSD-check every message (``messages.parallel``) while the caller goes
-   on checking and storing the next chunks; nothing is read back from the database;
-3. one transaction: the messages are stored (a declaration that failed moves to RENDER_FAILED with the reason);
-4. the outbox files are written (one filesystem sync for the chunk);
+1. one transaction: the chunk moves to SUBMITTED in a new version, with a StatusEvent each and one fallback
+   render intent for the chunk (``declarations_submit_checked``);
+2. forked worker processes (``fork_pool``) render and XSD-check every message, make its database row and
+   write its outbox file under a temp name, durably, while the caller goes on checking and storing the next
+   chunks; nothing is read back from the database;
+3. one transaction: the rows are stored (a declaration that failed moves to RENDER_FAILED with the reason);
+4. the stored messages' files are renamed to their *.xml names (the others' temp files removed);
 5. one transaction: the messages are marked written, the declarations move to SENT, the intents are done.
 
 A chunk is finished (3–5) in the order it was handed over, once the workers return it; at most ``in_flight``
 chunks wait, so memory stays bounded by a few chunks. Should the process die between 1 and 5, the sweeper
-publishes the fallback intents and a worker finishes those declarations the usual way (idempotent: messages
-already stored are reused). Steps 3 and 5 re-check each declaration under its row lock, so a declaration a
+publishes the chunk's fallback intent and a worker finishes its declarations the usual way (idempotent:
+messages already stored are reused, declarations already sent are left as they are). Steps 3 and 5 re-check each declaration under its row lock, so a declaration a
 user withdrew meanwhile, or that a worker rendered first, is left alone.
 """
 
 from __future__ import annotations
 
+import operator
 from collections import deque
 from collections.abc import Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.db import transaction
@@ -33,18 +36,26 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from declarations.choices import DeclarationStatus, EventSource
-from declarations.messages import exchange
+from declarations.fork_pool import ForkPool, cpu_count, peak_rss_mb
+from declarations.messages import exchange, schema
 from declarations.messages.common import china_time
-from declarations.messages.parallel import RenderedChunk, RenderPool, default_processes
+from declarations.messages.render import render_all
+from declarations.messages.schema import SchemaInvalid
 from declarations.messages.signing import Signer, get_signer
-from declarations.models import Declaration, RenderedMessage
+from declarations.models import Declaration, DeclarationLine, RenderedMessage
 from declarations.services.bulk_store import RowMaker, insert_rows, insertable_fields
-from declarations.services.dispatch import task_fallbacks_done
+from declarations.services.dispatch import task_fallback_done
 from declarations.services.status import declarations_advance_bulk
 from declarations.services.submission import declarations_submit_checked
 
 _MESSAGE_ROWS = RowMaker(insertable_fields(RenderedMessage), add=True)
+_GUID_AT = _MESSAGE_ROWS.columns.index("guid")
+_TYPE_AT = _MESSAGE_ROWS.columns.index("message_type")
+# The renderers read the lines' fields only: plain tuples pickle in a tenth of the time of model instances.
+_LINE_FIELDS = [f.attname for f in DeclarationLine._meta.concrete_fields]
+_line_values = operator.attrgetter(*_LINE_FIELDS)
 _IDS_PER_STATEMENT = 900  # below SQLite's historical limit of 999 parameters
+RENDER_PART = 100  # declarations per task handed to a worker
 
 
 @dataclass
@@ -59,13 +70,55 @@ class BulkSubmitResult:
 @dataclass
 class _Pending:
     declarations: dict[int, Declaration]
-    intents: dict[int, int]  # declaration id -> fallback intent id
-    future: Future
+    intent_id: int  # the chunk's fallback render intent
+    futures: list[Future]  # of the _RenderedChunk of each part
+
+
+@dataclass
+class _RenderedChunk:
+    rows: dict[int, list[tuple]] = field(default_factory=dict)  # declaration id -> its messages' rows
+    staged: dict[int, list[exchange.Staged]] = field(default_factory=dict)  # -> their files, not yet *.xml
+    failed: dict[int, str] = field(default_factory=dict)  # declaration id -> why it could not be rendered
+    peak_rss_mb: float = 0.0  # of the process that rendered the chunk
+
+
+def _render_and_stage(
+    items: Sequence[tuple], *, signer: Signer, at: datetime, outbox: Path
+) -> _RenderedChunk:
+    """In a worker: every message of each (declaration, line tuples), as rows to insert and staged files."""
+    chunk = _RenderedChunk()
+    files: list[tuple[str, bytes]] = []
+    owner: dict[str, int] = {}
+    for declaration, line_values in items:
+        lines = [SimpleNamespace(**dict(zip(_LINE_FIELDS, values, strict=True))) for values in line_values]
+        try:
+            rendered = render_all(declaration, lines, signer=signer, at=at)
+        except (SchemaInvalid, ValueError) as exc:
+            # As on the worker: a message that fails our XSD is never stored or sent.
+            chunk.failed[declaration.pk] = str(exc)
+            continue
+        rows = chunk.rows[declaration.pk] = []
+        for message in rendered:
+            row = RenderedMessage.from_rendered(
+                declaration=declaration, version=declaration.version, rendered=message
+            )
+            rows.append(_picklable(_MESSAGE_ROWS(row)))
+            files.append((row.file_name, message.content))
+            owner[row.file_name] = declaration.pk
+    for item in exchange.outbox_stage_many(directory=outbox, files=files):
+        chunk.staged.setdefault(owner[item.target.name], []).append(item)
+    chunk.peak_rss_mb = peak_rss_mb()
+    return chunk
+
+
+def _picklable(row: tuple) -> tuple:
+    # SQLite's driver takes the content as a memoryview, which cannot be sent back; bytes insert the same.
+    return tuple(bytes(value) if isinstance(value, memoryview) else value for value in row)
 
 
 def bulk_render_processes() -> int:
     """settings.BULK_RENDER_PROCESSES, or one per CPU when it is 0."""
-    return int(getattr(settings, "BULK_RENDER_PROCESSES", 0) or 0) or default_processes()
+    return int(getattr(settings, "BULK_RENDER_PROCESSES", 0) or 0) or cpu_count()
 
 
 class BulkSubmission:
@@ -85,12 +138,19 @@ class BulkSubmission:
         self.note = note
         self.outbox = Path(outbox_dir if outbox_dir is not None else settings.OUTBOX_DIR)
         processes = processes if processes is not None else bulk_render_processes()
-        self.pool = RenderPool(processes=processes, signer=signer or get_signer(), at=china_time(at))
+        self.pool = ForkPool(
+            processes=processes,
+            work=_render_and_stage,
+            context={"signer": signer or get_signer(), "at": china_time(at), "outbox": self.outbox},
+        )
         self.in_flight = processes + 1  # every worker busy and one chunk ready for the first to come back
         self.result = BulkSubmitResult()
         self._pending: deque[_Pending] = deque()
 
     def __enter__(self) -> BulkSubmission:
+        # Compiled once here rather than once per worker, and forked before the caller reads its workbook.
+        schema.our_schema_compiled()
+        self.pool.start()
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
@@ -103,14 +163,21 @@ class BulkSubmission:
     def add(self, items: Sequence[tuple[Declaration, list]]) -> None:
         """Submit these stored declarations (with their lines) and queue their rendering."""
         declarations = {declaration.pk: declaration for declaration, _lines in items}
-        intents = declarations_submit_checked(
+        submitted = declarations_submit_checked(
             declarations=list(declarations.values()), actor=self.actor, note=self.note
         )
-        self.result.submitted += len(intents)
-        if not intents:
+        self.result.submitted += len(submitted.ids)
+        if not submitted.ids:
             return
-        future = self.pool.submit([(d, lines) for d, lines in items if d.pk in intents])
-        self._pending.append(_Pending({pk: declarations[pk] for pk in intents}, intents, future))
+        ids = set(submitted.ids)
+        work = [(d, [_line_values(line) for line in lines]) for d, lines in items if d.pk in ids]
+        # Rendered in small parts, so that the workers share the last chunk instead of one rendering it alone.
+        futures = [
+            self.pool.submit(work[start : start + RENDER_PART]) for start in range(0, len(work), RENDER_PART)
+        ]
+        self._pending.append(
+            _Pending({pk: declarations[pk] for pk in submitted.ids}, submitted.intent_id, futures)
+        )
         while len(self._pending) > self.in_flight:
             self._complete(self._pending.popleft())
 
@@ -120,35 +187,35 @@ class BulkSubmission:
         return self.result
 
     def _complete(self, pending: _Pending) -> None:
-        chunk: RenderedChunk = pending.future.result()
+        chunk = _RenderedChunk()
+        for future in pending.futures:
+            part: _RenderedChunk = future.result()
+            chunk.rows.update(part.rows)
+            chunk.staged.update(part.staged)
+            chunk.failed.update(part.failed)
+            chunk.peak_rss_mb = max(chunk.peak_rss_mb, part.peak_rss_mb)
         self.result.render_peak_rss_mb = max(self.result.render_peak_rss_mb, chunk.peak_rss_mb)
-        stored = self._store(pending, chunk)
-        if stored:
-            exchange.outbox_write_many(
-                directory=self.outbox,
-                files=[(message.file_name, message.content) for rows in stored.values() for message in rows],
-            )
+        try:
+            stored = self._store(pending, chunk)
+        except BaseException:
+            exchange.outbox_discard(staged=[item for items in chunk.staged.values() for item in items])
+            raise
+        exchange.outbox_discard(
+            staged=[item for pk, items in chunk.staged.items() if pk not in stored for item in items]
+        )
+        exchange.outbox_publish(staged=[item for pk in stored for item in chunk.staged.get(pk, ())])
         self._mark_sent(pending, stored)
 
-    def _store(self, pending: _Pending, chunk: RenderedChunk) -> dict[int, list[RenderedMessage]]:
-        """Store the messages of the declarations still SUBMITTED in their version and not rendered meanwhile."""
+    def _store(self, pending: _Pending, chunk: _RenderedChunk) -> dict[int, list[tuple]]:
+        """Store the rows of the declarations still SUBMITTED in their version and not rendered meanwhile."""
         versions = {pk: d.version for pk, d in pending.declarations.items()}
         with transaction.atomic():
             current = _lock_submitted(versions)
             already = _rendered(versions)
-            stored: dict[int, list[RenderedMessage]] = {}
-            for pk, messages in chunk.messages.items():
-                if pk in current and pk not in already:
-                    declaration = pending.declarations[pk]
-                    stored[pk] = [
-                        RenderedMessage.from_rendered(
-                            declaration=declaration, version=versions[pk], rendered=m
-                        )
-                        for m in messages
-                    ]
-            rows = [_MESSAGE_ROWS(message) for messages in stored.values() for message in messages]
-            if rows:
-                insert_rows(RenderedMessage, _MESSAGE_ROWS.columns, rows)
+            stored = {pk: rows for pk, rows in chunk.rows.items() if pk in current and pk not in already}
+            insert_rows(
+                RenderedMessage, _MESSAGE_ROWS.columns, [row for rows in stored.values() for row in rows]
+            )
             failed = {pk: reason for pk, reason in chunk.failed.items() if pk in current}
             if failed:
                 # As on the worker: a message that fails our XSD is never stored or sent.
@@ -163,13 +230,14 @@ class BulkSubmission:
                     },
                 )
                 self.result.failed.update(failed)
-                task_fallbacks_done(intent_ids=[pending.intents[pk] for pk in failed])
+            if not stored:
+                task_fallback_done(intent_id=pending.intent_id)  # nothing left for _mark_sent
         return stored
 
-    def _mark_sent(self, pending: _Pending, stored: dict[int, list[RenderedMessage]]) -> None:
+    def _mark_sent(self, pending: _Pending, stored: dict[int, list[tuple]]) -> None:
         if not stored:
             return
-        guids = [message.guid for messages in stored.values() for message in messages]
+        guids = [row[_GUID_AT] for rows in stored.values() for row in rows]
         with transaction.atomic():
             now = timezone.now()
             for start in range(0, len(guids), _IDS_PER_STATEMENT):
@@ -181,9 +249,12 @@ class BulkSubmission:
                 from_statuses={DeclarationStatus.SUBMITTED},
                 to_status=DeclarationStatus.SENT,
                 source=EventSource.SYSTEM,
-                notes={pk: ", ".join(m.file_name for m in messages) for pk, messages in stored.items()},
+                notes={
+                    pk: ", ".join(f"{row[_TYPE_AT]}_{row[_GUID_AT]}.xml" for row in rows)
+                    for pk, rows in stored.items()
+                },
             )
-            task_fallbacks_done(intent_ids=[pending.intents[pk] for pk in stored])
+            task_fallback_done(intent_id=pending.intent_id)
         for pk in sent:
             pending.declarations[pk].status = DeclarationStatus.SENT
         self.result.sent += len(sent)

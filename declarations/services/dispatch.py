@@ -51,26 +51,21 @@ def task_dispatch(*, task, args: list | tuple = ()) -> TaskDispatch:
     return intent
 
 
-def task_record_fallbacks(*, task, args_list: list[list]) -> list[int]:
-    """Record intents that only the sweeper publishes: the caller does the work itself, in this process.
+def task_record_fallback(*, task, args: list | tuple = ()) -> int:
+    """Record an intent that only the sweeper publishes: the caller does the work itself, in this process.
 
     For work done inline right after the commit (a bulk submission renders its declarations itself): should the
-    process die first, ``dispatch_pending`` publishes the intents once the grace period has passed and a
-    worker finishes the work. The caller marks them done with ``task_fallbacks_done`` when it has finished.
+    process die first, ``dispatch_pending`` publishes the intent once the grace period has passed and a worker
+    finishes the work. The caller marks it done with ``task_fallback_done`` when it has finished.
     """
-    intents = TaskDispatch.objects.bulk_create(
-        [TaskDispatch(task_name=task.name, args=list(args)) for args in args_list]
+    return TaskDispatch.objects.create(task_name=task.name, args=list(args)).pk
+
+
+def task_fallback_done(*, intent_id: int) -> None:
+    """The fallback intent's work is done: the sweeper leaves it (and prunes it in time)."""
+    TaskDispatch.objects.filter(pk=intent_id, dispatched_at__isnull=True).update(
+        dispatched_at=timezone.now(), last_error=""
     )
-    return [intent.pk for intent in intents]
-
-
-def task_fallbacks_done(*, intent_ids: list[int]) -> None:
-    """The work of these fallback intents is done: the sweeper leaves them (and prunes them in time)."""
-    now = timezone.now()
-    for start in range(0, len(intent_ids), 900):
-        TaskDispatch.objects.filter(
-            pk__in=intent_ids[start : start + 900], dispatched_at__isnull=True
-        ).update(dispatched_at=now, last_error="")
 
 
 def _eager() -> bool:

@@ -28,9 +28,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.core.files.base import ContentFile
-from django.db import DatabaseError, connection, models, transaction
-from django.db.models.base import ModelState
-from django.db.models.signals import post_init, pre_init
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -49,6 +47,7 @@ from declarations.selectors import enterprises_for_user
 from declarations.services.bulk_store import (
     HistoryWriter,
     RowMaker,
+    blank_factory,
     insert_rows,
     insertable_fields,
     update_rows,
@@ -110,39 +109,14 @@ def _history_writer() -> HistoryWriter:
 _GOODS_ATTRS = tuple((c.key, c.attr, c.kind == FLAG) for c in GOODS_COLUMNS if c.attr)
 
 
-def _blank_factory(model: type[models.Model]):
-    """A maker of fresh unsaved instances with every field at its default, as ``model()`` gives.
-
-    Model.__init__ walks every field for each of 100,000 goods lines; this copies the constant defaults built
-    once and calls only the computed ones (``default=list``), as __init__ does. When something listens to the
-    init signals it is ``model`` itself.
-    """
-    if pre_init.has_listeners(model) or post_init.has_listeners(model):
-        return model
-    fields = model._meta.concrete_fields
-    computed = [(f.attname, f.get_default) for f in fields if f.has_default() and callable(f.default)]
-    constant = {f.attname: f.get_default() for f in fields if not (f.has_default() and callable(f.default))}
-
-    def blank():
-        obj = model.__new__(model)
-        obj._state = ModelState()
-        attrs = obj.__dict__
-        attrs.update(constant)
-        for attname, default in computed:
-            attrs[attname] = default()
-        return obj
-
-    return blank
-
-
 @functools.cache
 def _line_factory():
-    return _blank_factory(DeclarationLine)
+    return blank_factory(DeclarationLine)
 
 
 @functools.cache
 def _declaration_factory():
-    return _blank_factory(Declaration)
+    return blank_factory(Declaration)
 
 
 def _insert_declarations(declarations: list[Declaration]) -> None:
@@ -434,6 +408,16 @@ def _run(job: ImportJob) -> None:
     timings: dict[str, float] = {}
     started = time.perf_counter()
     *_unused, max_rows = _limits()
+    submission = None
+    if job.submit and not job.dry_run:
+        submission = BulkSubmission(
+            actor=job.user, note=_("Submitted with the upload “%(file)s”.") % {"file": job.file_name}
+        )
+    with submission or nullcontext():
+        _run_with(job, submission, timings, started, max_rows)
+
+
+def _run_with(job: ImportJob, submission, timings: dict, started: float, max_rows: int) -> None:
     with _local_path(job) as path:
         workbook = read_workbook(path)
     rows = len(workbook.head.rows) + len(workbook.goods.rows)
@@ -455,13 +439,8 @@ def _run(job: ImportJob) -> None:
     # Each STORE_CHUNK of good declarations is stored as soon as it is checked, so the model objects of
     # 10,000 declarations are never all in memory. The duplicate lookups were read before the first store,
     # so a declaration is checked exactly as if nothing had been stored yet.
-    submission = None
-    if job.submit and not job.dry_run:
-        submission = BulkSubmission(
-            actor=job.user, note=_("Submitted with the upload “%(file)s”.") % {"file": job.file_name}
-        )
-        importer.submission = submission
-    with _frozen_heap(), submission or nullcontext():
+    importer.submission = submission
+    with _frozen_heap():
         importer.check(on_chunk=importer.mark_stored if job.dry_run else importer.store)
         if submission is not None:
             # Rendering overlapped the checking: what is left is the last chunks' (see bulk_submit).

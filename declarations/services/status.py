@@ -1,5 +1,6 @@
 """The one place a declaration's status changes; every change writes exactly one StatusEvent."""
 
+import functools
 from collections.abc import Collection, Mapping
 
 from django.db import transaction
@@ -7,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from declarations.choices import ALLOWED_TRANSITIONS, EventSource
 from declarations.models import Declaration, StatusEvent
+from declarations.services.bulk_store import RowMaker, blank_factory, insert_rows, insertable_fields
 
 
 class TransitionNotAllowed(Exception):
@@ -99,13 +101,14 @@ def declarations_advance_bulk(
     for from_status in from_statuses:
         if not transition_allowed(from_status, to_status):
             raise TransitionNotAllowed(from_status, to_status)
-    ids = list(versions)
+    ids = sorted(versions)
     moved: dict[int, str] = {}
     with transaction.atomic(savepoint=False):
         for start in range(0, len(ids), _IDS_PER_STATEMENT):
             rows = (
                 Declaration.objects.select_for_update()
                 .filter(pk__in=ids[start : start + _IDS_PER_STATEMENT])
+                .order_by("pk")  # rows locked in one order by everyone: no deadlock between two bulk moves
                 .values_list("pk", "status", "version")
             )
             for pk, status, version in rows:
@@ -119,23 +122,38 @@ def declarations_advance_bulk(
                 status=to_status
             )
         notes = notes or {}
-        StatusEvent.objects.bulk_create(
-            [
-                StatusEvent(
-                    declaration_id=pk,
-                    from_status=from_status,
-                    to_status=to_status,
-                    source=source,
-                    actor=actor,
-                    note=notes.get(pk, note)[:1000],
-                )
-                for pk, from_status in moved.items()
-            ]
-        )
+        # Plain strings: the choices' enum members would each go through the field's conversion.
+        to_status, source = str(to_status), str(source)
+        events = _event_rows()
+        blank = _blank_event()
+        rows = []
+        for pk, from_status in moved.items():
+            event = blank()
+            event.__dict__.update(
+                declaration_id=pk,
+                from_status=str(from_status),
+                to_status=to_status,
+                source=source,
+                actor_id=getattr(actor, "pk", None),
+                note=notes.get(pk, note)[:1000],
+            )
+            rows.append(events(event))
+        # The same rows as StatusEvent.objects.bulk_create, in a fraction of its time (see bulk_store).
+        insert_rows(StatusEvent, events.columns, rows)
     return moved
 
 
 _IDS_PER_STATEMENT = 900  # below SQLite's historical limit of 999 parameters
+
+
+@functools.cache
+def _event_rows() -> RowMaker:
+    return RowMaker(insertable_fields(StatusEvent), add=True)
+
+
+@functools.cache
+def _blank_event():
+    return blank_factory(StatusEvent)
 
 
 def declaration_record_event(

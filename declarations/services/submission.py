@@ -1,6 +1,7 @@
 """Submission: refuse blocking findings, record the intent to render, render on the worker, write the outbox."""
 
 import logging
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
@@ -17,7 +18,7 @@ from declarations.models import Declaration, RenderedMessage
 from declarations.rules.engine import has_errors
 from declarations.rules.finding import Finding
 from declarations.services.declarations import declaration_validate
-from declarations.services.dispatch import task_dispatch, task_record_fallbacks
+from declarations.services.dispatch import task_dispatch, task_record_fallback
 from declarations.services.status import (
     declaration_advance,
     declaration_set_status,
@@ -64,17 +65,22 @@ def declaration_submit(*, declaration: Declaration, actor=None) -> Declaration:
     return declaration
 
 
+@dataclass
+class SubmittedChunk:
+    ids: list[int]  # the declarations moved to SUBMITTED
+    intent_id: int | None  # their fallback render intent (None when none moved)
+
+
 def declarations_submit_checked(
     *, declarations: list[Declaration], actor=None, note: str = ""
-) -> dict[int, int]:
+) -> SubmittedChunk:
     """declaration_submit for declarations the caller has just checked and stored (the import's "submit").
 
     The rules ran moments ago on exactly these values (a blocking finding kept the declaration out), so they
     are not run again. Under row locks, each one still editable and in the version the caller holds, with a
     channel, moves to SUBMITTED in a new version (one StatusEvent each); the objects are updated to match.
-    The render intents are recorded as fallbacks: the caller renders the declarations itself right after
-    the commit, and the sweeper hands those it never finished to a worker. Returns the submitted ids, each
-    with its render intent's id.
+    Their rendering is recorded as one fallback intent: the caller renders them itself right after the commit,
+    and should it never finish, the sweeper hands them to a worker (declarations_render_many_task).
     """
     with transaction.atomic():
         with_channel = {d.pk: d for d in declarations if d.effective_channel}
@@ -86,6 +92,8 @@ def declarations_submit_checked(
             actor=actor,
             note=note,
         )
+        if not moved:
+            return SubmittedChunk([], None)
         now = timezone.now()
         by_channel: dict[str, list[int]] = {}
         for pk in moved:
@@ -100,13 +108,13 @@ def declarations_submit_checked(
             declaration.submitted_at = now
             declaration.channel = declaration.effective_channel
             declaration.status = DeclarationStatus.SUBMITTED
-        from declarations.tasks import declaration_render_task
+        from declarations.tasks import declarations_render_many_task
 
-        pks = list(moved)
-        intents = task_record_fallbacks(
-            task=declaration_render_task, args_list=[[pk, with_channel[pk].version] for pk in pks]
+        ids = list(moved)
+        intent_id = task_record_fallback(
+            task=declarations_render_many_task, args=[[[pk, with_channel[pk].version] for pk in ids]]
         )
-        return dict(zip(pks, intents, strict=True))
+        return SubmittedChunk(ids, intent_id)
 
 
 def declaration_dispatch_render(*, declaration: Declaration) -> None:

@@ -8,7 +8,7 @@ import pytest
 from django.db import DatabaseError, connection
 
 from declarations.models import Declaration, DeclarationLine
-from declarations.services import imports
+from declarations.services import bulk_store, imports
 from declarations.services.bulk_store import RowMaker, insertable_fields
 from tests import factories as f
 
@@ -190,7 +190,7 @@ def test_blank_factory_uses_the_model_when_init_is_observed():
 
     post_init.connect(receiver, sender=DeclarationLine)
     try:
-        assert imports._blank_factory(DeclarationLine) is DeclarationLine
+        assert bulk_store.blank_factory(DeclarationLine) is DeclarationLine
     finally:
         post_init.disconnect(receiver, sender=DeclarationLine)
-    assert imports._blank_factory(DeclarationLine) is not DeclarationLine
+    assert bulk_store.blank_factory(DeclarationLine) is not DeclarationLine

@@ -7,11 +7,11 @@ import re
 import pytest
 
 from declarations.choices import DeclarationStatus, EventSource, ImportState
-from declarations.messages import parallel
-from declarations.messages.parallel import RenderPool
+from declarations.fork_pool import ForkPool
 from declarations.messages.render import render_all
 from declarations.messages.schema import SchemaInvalid, SchemaProblem
 from declarations.models import Declaration, RenderedMessage, StatusEvent, TaskDispatch
+from declarations.services import bulk_submit
 from declarations.services.bulk_submit import BulkSubmission
 from declarations.services.dispatch import dispatch_pending
 from declarations.services.imports import import_job_confirm, import_job_create, import_job_run
@@ -105,9 +105,10 @@ def test_submit_sends_every_good_declaration_with_an_audit_row_per_step(
     assert sorted(p.name for p in outbox.iterdir()) == sorted(
         RenderedMessage.objects.values_list("outbox_file", flat=True)
     )
-    intents = list(TaskDispatch.objects.all())
-    assert sorted(i.args for i in intents) == [[d.pk, 1] for d in declarations]
-    assert all(i.dispatched_at is not None for i in intents)  # done inline: the sweeper leaves them
+    intent = TaskDispatch.objects.get()  # one fallback for the chunk, done inline: the sweeper leaves it
+    assert intent.task_name == "declarations.tasks.declarations_render_many_task"
+    assert intent.args == [[[d.pk, 1] for d in declarations]]
+    assert intent.dispatched_at is not None
     assert job.timings["submit"] >= 0 and job.timings["render_peak_rss_mb"] > 0
 
 
@@ -141,14 +142,14 @@ def test_a_declaration_that_fails_to_render_is_render_failed_and_the_others_are_
     settings, registered, user_a, outbox, rows, monkeypatch, processes
 ):
     settings.BULK_RENDER_PROCESSES = processes
-    real = parallel.render_all
+    real = bulk_submit.render_all
 
     def render_all_but_two(declaration, lines, **options):
         if declaration.cop_no == "COP-00002":
             raise SchemaInvalid([SchemaProblem(3, "/ceb:CEB603Message", "too long")])
         return real(declaration, lines, **options)
 
-    monkeypatch.setattr(parallel, "render_all", render_all_but_two)  # inherited by the forked workers
+    monkeypatch.setattr(bulk_submit, "render_all", render_all_but_two)  # inherited by the forked workers
     heads, goods = rows(3)
 
     job = _submit_import(user_a, heads, goods)
@@ -171,7 +172,7 @@ def test_a_job_that_dies_after_submitting_is_finished_by_the_sweeper(
     def pool_lost(self, items):
         raise RuntimeError("render pool lost")
 
-    monkeypatch.setattr(RenderPool, "submit", pool_lost)
+    monkeypatch.setattr(ForkPool, "submit", pool_lost)
     heads, goods = rows(2)
 
     job = _submit_import(user_a, heads, goods)
@@ -179,12 +180,12 @@ def test_a_job_that_dies_after_submitting_is_finished_by_the_sweeper(
     assert job.state == ImportState.FAILED
     assert list(Declaration.objects.values_list("status", "version")) == [(S.SUBMITTED, 1)] * 2
     assert not RenderedMessage.objects.exists() and not outbox.exists()
-    assert TaskDispatch.objects.filter(dispatched_at__isnull=True).count() == 2
+    assert TaskDispatch.objects.filter(dispatched_at__isnull=True).count() == 1
 
     monkeypatch.undo()
     swept = dispatch_pending(older_than=0)  # eager here: the worker's declaration_render runs inline
 
-    assert swept.dispatched == 2
+    assert swept.dispatched == 1
     assert list(Declaration.objects.values_list("status", flat=True)) == [S.SENT] * 2
     assert RenderedMessage.objects.filter(version=1).count() == 6 and len(list(outbox.iterdir())) == 6
 

@@ -1,0 +1,77 @@
+"""Forked worker processes for CPU-bound work on data the caller hands over (the bulk submission's rendering).
+
+The workers are forked from the caller, so they share its settings, code tables and compiled schemas and
+start in milliseconds. They never use the caller's database connection: they receive plain data (pickled)
+and return plain data. ``work(items, **context)`` runs in a worker; the context (a signer, a directory, ...)
+is inherited at fork and need not pickle. With one process everything runs inline, with the same results.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import resource
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, wait
+
+_WORKER: dict = {}  # set in each forked worker by _start
+
+
+def _start(work: Callable, context: dict) -> None:
+    _WORKER.update(work=work, context=context)
+
+
+def _run(items: Sequence):
+    return _WORKER["work"](items, **_WORKER["context"])
+
+
+def cpu_count() -> int:
+    return os.cpu_count() or 1
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident set so far (what a worker reports with its results)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class ForkPool:
+    """``submit(items)`` returns a Future of ``work(items, **context)``; ``close()`` when done."""
+
+    def __init__(self, *, processes: int, work: Callable, context: dict):
+        self.processes = max(1, processes)
+        self.work = work
+        self.context = context
+        self._executor: ProcessPoolExecutor | None = None
+
+    def start(self) -> None:
+        """Fork the workers now: before the caller grows (a workbook read), so that they stay small and the
+        caller's later writes to its memory are not copied for them page by page."""
+        if self.processes > 1 and self._executor is None:
+            self._executor = self._new_executor()
+            # The executor forks every worker when the first task arrives.
+            wait([self._executor.submit(os.getpid) for _ in range(self.processes)])
+
+    def _new_executor(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=self.processes,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_start,
+            initargs=(self.work, self.context),
+        )
+
+    def submit(self, items: Sequence) -> Future:
+        if self.processes == 1:
+            done: Future = Future()
+            try:
+                done.set_result(self.work(items, **self.context))
+            except BaseException as exc:
+                done.set_exception(exc)
+            return done
+        if self._executor is None:
+            self._executor = self._new_executor()
+        return self._executor.submit(_run, items)
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
