@@ -181,7 +181,7 @@ def main() -> None:
     from django.test.utils import setup_test_environment
 
     settings.UPLOAD_MAX_BYTES = max(settings.UPLOAD_MAX_BYTES, 200 * 1024 * 1024)
-    setup_test_environment()
+    setup_test_environment(debug=False)  # as deployed: no query log (settings_test turns DEBUG on)
     bench_dir = tempfile.mkdtemp(prefix="bench-db-")
     if connection.vendor == "sqlite":
         # A file, as in a deployment: Django's default in-memory test database would count towards our RSS.
