@@ -319,6 +319,19 @@ class ImportUploadSerializer(serializers.Serializer):
     dry_run = serializers.BooleanField(
         default=True, help_text="Check and count only; confirm the job afterwards to store."
     )
+    submit = serializers.BooleanField(
+        default=False,
+        help_text="Also submit the declarations it stores: rendered, checked and written to the outbox.",
+    )
+
+
+class ImportConfirmSerializer(serializers.Serializer):
+    submit = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Submit as well; omitted keeps the upload's choice.",
+    )
 
 
 class ImportCountsSerializer(serializers.Serializer):
@@ -331,6 +344,9 @@ class ImportCountsSerializer(serializers.Serializer):
     lines = serializers.IntegerField()
     errors = serializers.IntegerField()
     warnings = serializers.IntegerField()
+    submitted = serializers.IntegerField(help_text="Moved to submitted (a job with submit).")
+    sent = serializers.IntegerField(help_text="Rendered, stored and written to the outbox.")
+    render_failed = serializers.IntegerField(help_text="Submitted but could not be rendered.")
     unknown_columns = serializers.ListField(child=serializers.CharField())
 
     def to_representation(self, instance):
@@ -343,7 +359,9 @@ class ImportCountsSerializer(serializers.Serializer):
 class ImportJobSerializer(serializers.ModelSerializer):
     counts = ImportCountsSerializer(read_only=True)
     timings = serializers.DictField(
-        child=serializers.FloatField(), read_only=True, help_text="Seconds per phase."
+        child=serializers.FloatField(),
+        read_only=True,
+        help_text="Seconds per phase (render_peak_rss_mb: the largest render process, in MB).",
     )
     report_url = serializers.SerializerMethodField()
 
@@ -353,6 +371,7 @@ class ImportJobSerializer(serializers.ModelSerializer):
             "id",
             "file_name",
             "dry_run",
+            "submit",
             "state",
             "rows_total",
             "rows_done",

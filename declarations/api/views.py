@@ -17,7 +17,7 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.parsers import MultiPartParser
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -600,6 +600,7 @@ class ImportJobViewSet(
                 user=request.user,
                 uploaded_file=serializer.validated_data["file"],
                 dry_run=serializer.validated_data["dry_run"],
+                submit=serializer.validated_data["submit"],
                 language=get_language(),
             )
         except ImportRejected as exc:
@@ -607,13 +608,17 @@ class ImportJobViewSet(
             return error_response([error(getattr(exc, "code", None) or "IMPORT_REJECTED", exc, "file")])
         return self._respond(job, status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses={202: s.ImportJobSerializer})
-    @action(detail=True, methods=["post"])
+    @extend_schema(request=s.ImportConfirmSerializer, responses={202: s.ImportJobSerializer})
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser, FormParser, MultiPartParser])
     def confirm(self, request, pk=None):
         """Store the good declarations of a finished dry run (same file, same job); 409 for any other job."""
         job = self.get_object()
+        options = s.ImportConfirmSerializer(data=request.data)
+        options.is_valid(raise_exception=True)
         try:
-            job = import_job_confirm(user=request.user, job=job, language=get_language())
+            job = import_job_confirm(
+                user=request.user, job=job, submit=options.validated_data["submit"], language=get_language()
+            )
         except ImportRejected as exc:
             return error_response([error("NOT_CONFIRMABLE", exc)], status.HTTP_409_CONFLICT)
         return self._respond(job, status.HTTP_202_ACCEPTED)

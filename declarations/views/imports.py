@@ -29,6 +29,7 @@ def upload(request):
                     user=request.user,
                     uploaded_file=uploaded,
                     dry_run=request.POST.get("dry_run") == "on",
+                    submit=request.POST.get("submit") == "on",
                     language=get_language(),
                 )
             except ImportRejected as exc:
@@ -68,7 +69,9 @@ def job_progress(request, pk: int):
 def job_confirm(request, pk: int):
     job = get_object_for_user(import_jobs_for_user(user=request.user), pk=pk)
     try:
-        import_job_confirm(user=request.user, job=job, language=get_language())
+        import_job_confirm(
+            user=request.user, job=job, submit=request.POST.get("submit") == "on", language=get_language()
+        )
     except ImportRejected:
         pass  # the job page shows the job's actual state
     return redirect("imports:job", pk=job.pk)

@@ -180,6 +180,9 @@ def test_list_shows_only_own_jobs_newest_first(api_a, user_a, user_b):
         "lines": 0,
         "errors": 0,
         "warnings": 0,
+        "submitted": 0,
+        "sent": 0,
+        "render_failed": 0,
         "unknown_columns": [],
     }
     done = api_a.get("/api/imports/", {"state": "done"}).json()
@@ -278,3 +281,56 @@ def test_anonymous_is_401_and_nothing_changes(anon, user_a, codes, exporter_a):
     assert {r.json()["errors"][0]["code"] for r in responses} == {"NOT_AUTHENTICATED"}
     assert list(ImportJob.objects.values_list("pk", "state")) == [(job.pk, ImportState.DRY_RUN_DONE)]
     assert Declaration.objects.count() == 0
+
+
+def test_upload_with_submit_sends_and_counts(
+    api_a, registered, exporter_a, django_capture_on_commit_callbacks, settings, tmp_path
+):
+    settings.OUTBOX_DIR = tmp_path
+    response = _post(
+        api_a, _workbook(exporter_a), django_capture_on_commit_callbacks, dry_run=False, submit=True
+    )
+
+    assert response.status_code == 201
+    body = api_a.get(f"/api/imports/{response.json()['id']}/").json()
+    assert (body["dry_run"], body["submit"], body["state"]) == (False, True, ImportState.DONE)
+    counts = body["counts"]
+    assert (counts["create"], counts["submitted"], counts["sent"], counts["render_failed"]) == (2, 2, 2, 0)
+    assert set(body["timings"]) == {
+        "read",
+        "check",
+        "store",
+        "submit",
+        "render_peak_rss_mb",
+        "report",
+        "total",
+    }
+    assert sorted(Declaration.objects.values_list("status", flat=True)) == ["sent", "sent"]
+    assert len(list(tmp_path.iterdir())) == 6
+
+
+def test_confirm_can_ask_to_submit(
+    api_a, registered, exporter_a, django_capture_on_commit_callbacks, settings, tmp_path
+):
+    settings.OUTBOX_DIR = tmp_path
+    pk = _finished_dry_run(api_a, exporter_a, django_capture_on_commit_callbacks)
+    assert api_a.get(f"/api/imports/{pk}/").json()["counts"]["submitted"] == 0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_a.post(f"/api/imports/{pk}/confirm/", {"submit": True}, format="json")
+
+    assert response.status_code == 202 and response.json()["submit"] is True
+    assert api_a.get(f"/api/imports/{pk}/").json()["counts"]["sent"] == 2
+    assert sorted(Declaration.objects.values_list("status", flat=True)) == ["sent", "sent"]
+
+
+def test_confirm_refuses_a_bad_submit_value_and_changes_nothing(
+    api_a, registered, exporter_a, django_capture_on_commit_callbacks
+):
+    pk = _finished_dry_run(api_a, exporter_a, django_capture_on_commit_callbacks)
+    before = _snapshot()
+
+    response = api_a.post(f"/api/imports/{pk}/confirm/", {"submit": "perhaps"}, format="json")
+
+    assert response.status_code == 400
+    assert _snapshot() == before

@@ -69,3 +69,19 @@ def test_import_workbook_refuses_unknown_user_and_bad_file(db, tmp_path, user_a)
     with pytest.raises(CommandError, match=r"This is not an Excel workbook \(.xlsx\)."):
         call_command("import_workbook", str(path), user="alice", language="en")
     assert ImportJob.objects.count() == 0
+
+
+def test_import_workbook_submits(registered, exporter_a, user_a, tmp_path, settings):
+    settings.OUTBOX_DIR = tmp_path / "outbox"
+    out = io.StringIO()
+    call_command(
+        "import_workbook",
+        str(_file(tmp_path, exporter_a)),
+        user="alice",
+        submit=True,
+        language="en",
+        stdout=out,
+    )
+    assert out.getvalue().splitlines()[1] == "Submitted 1: 1 sent to the outbox, 0 could not be rendered."
+    assert list(Declaration.objects.values_list("cop_no", "status")) == [("COP-00001", "sent")]
+    assert len(list(settings.OUTBOX_DIR.iterdir())) == 3

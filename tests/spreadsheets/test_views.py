@@ -125,3 +125,42 @@ def test_upload_page_lists_only_own_jobs(client, user_a, user_b):
     body = client.get(reverse("imports:upload")).content.decode()
     assert "mine.xlsx" in body
     assert "theirs.xlsx" not in body
+
+
+def test_upload_with_submit_sends_the_good_declarations(
+    client, registered, exporter_a, user_a, django_capture_on_commit_callbacks, settings, tmp_path
+):
+    settings.OUTBOX_DIR = tmp_path
+    client.force_login(user_a)
+    assert 'name="submit"' in client.get(reverse("imports:upload")).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("imports:upload"),
+            {"file": upload(_content(exporter_a)), "submit": "on"},
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+
+    job = ImportJob.objects.get()
+    assert (job.submit, job.state) == (True, ImportState.DONE)
+    assert list(Declaration.objects.values_list("cop_no", "status")) == [("COP-00001", "sent")]
+    assert len(list(tmp_path.iterdir())) == 3
+    page = client.get(reverse("imports:job", args=[job.pk])).content.decode()
+    assert 'data-count="submitted">1<' in page and 'data-count="sent">1<' in page
+    assert 'data-count="render_failed">0<' in page
+
+
+def test_confirm_with_submit_ticked_submits(
+    client, registered, exporter_a, user_a, django_capture_on_commit_callbacks, settings, tmp_path
+):
+    settings.OUTBOX_DIR = tmp_path
+    client.force_login(user_a)
+    _post(client, _content(exporter_a), dry_run=True, capture=django_capture_on_commit_callbacks)
+    job = ImportJob.objects.get()
+    assert 'name="submit"' in client.get(reverse("imports:job", args=[job.pk])).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("imports:confirm", args=[job.pk]), {"submit": "on"})
+
+    job.refresh_from_db()
+    assert (job.submit, job.counts["sent"]) == (True, 1)
+    assert Declaration.objects.get().status == "sent"

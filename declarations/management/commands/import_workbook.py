@@ -17,13 +17,18 @@ class Command(BaseCommand):
         parser.add_argument("file")
         parser.add_argument("--user", required=True, help="username of the uploader (tenancy applies)")
         parser.add_argument("--dry-run", action="store_true", help="check only; store nothing")
+        parser.add_argument(
+            "--submit",
+            action="store_true",
+            help="submit the stored declarations: render them into the outbox",
+        )
         parser.add_argument("--language", default=settings.LANGUAGE_CODE)
 
-    def handle(self, *args, file, user, dry_run, language, **options):
+    def handle(self, *args, file, user, dry_run, submit, language, **options):
         with translation.override(language):
-            self._handle(file, user, dry_run, language)
+            self._handle(file, user, dry_run, submit, language)
 
-    def _handle(self, file, user, dry_run, language):
+    def _handle(self, file, user, dry_run, submit, language):
         try:
             uploader = get_user_model().objects.get(username=user)
         except get_user_model().DoesNotExist as exc:
@@ -34,7 +39,11 @@ class Command(BaseCommand):
         with path.open("rb") as fh:
             try:
                 job = import_job_create(
-                    user=uploader, uploaded_file=File(fh, name=path.name), dry_run=dry_run, run_async=False
+                    user=uploader,
+                    uploaded_file=File(fh, name=path.name),
+                    dry_run=dry_run,
+                    submit=submit,
+                    run_async=False,
                 )
             except ImportRejected as exc:
                 raise CommandError(str(exc)) from exc
@@ -60,6 +69,15 @@ class Command(BaseCommand):
                 "warnings": counts.get("warnings", 0),
             }
         )
+        if "submitted" in counts:
+            self.stdout.write(
+                _("Submitted %(submitted)s: %(sent)s sent to the outbox, %(failed)s could not be rendered.")
+                % {
+                    "submitted": counts["submitted"],
+                    "sent": counts.get("sent", 0),
+                    "failed": counts.get("render_failed", 0),
+                }
+            )
         self.stdout.write(
             _("Job %(id)s, %(seconds)s s.") % {"id": job.pk, "seconds": job.timings.get("total", 0)}
         )
