@@ -8,21 +8,61 @@ is inherited at fork and need not pickle. With one process everything runs inlin
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import multiprocessing
 import os
 import resource
+import signal
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 
 _WORKER: dict = {}  # set in each forked worker by _start
 
 
-def _start(work: Callable, context: dict) -> None:
+def _start(parent: int, work: Callable, context: dict) -> None:
+    _exit_with_parent(parent)
     _WORKER.update(work=work, context=context)
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Be terminated when the parent dies, even by kill -9: a worker inherits both ends of its task pipe, so it
+    would never see the pipe close and would wait for tasks forever (Linux; elsewhere close() must run)."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
 
 
 def _run(items: Sequence):
     return _WORKER["work"](items, **_WORKER["context"])
+
+
+@contextmanager
+def _children_allowed():
+    """Let a daemonic process (a Celery prefork pool process runs its tasks in one) fork these workers.
+
+    multiprocessing refuses children to daemonic processes because they would be orphaned when it is
+    terminated. These workers do not outlive their parent: close() joins them, and should the parent be
+    killed instead, the kernel terminates them (_exit_with_parent; a worker holds no state of its own).
+    """
+    config = multiprocessing.current_process()._config
+    daemon = config.get("daemon")
+    if not daemon:
+        yield
+        return
+    config["daemon"] = False
+    try:
+        yield
+    finally:
+        config["daemon"] = daemon
 
 
 def cpu_count() -> int:
@@ -49,14 +89,15 @@ class ForkPool:
         if self.processes > 1 and self._executor is None:
             self._executor = self._new_executor()
             # The executor forks every worker when the first task arrives.
-            wait([self._executor.submit(os.getpid) for _ in range(self.processes)])
+            with _children_allowed():
+                wait([self._executor.submit(os.getpid) for _ in range(self.processes)])
 
     def _new_executor(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
             max_workers=self.processes,
             mp_context=multiprocessing.get_context("fork"),
             initializer=_start,
-            initargs=(self.work, self.context),
+            initargs=(os.getpid(), self.work, self.context),
         )
 
     def submit(self, items: Sequence) -> Future:
@@ -69,7 +110,8 @@ class ForkPool:
             return done
         if self._executor is None:
             self._executor = self._new_executor()
-        return self._executor.submit(_run, items)
+        with _children_allowed():
+            return self._executor.submit(_run, items)
 
     def close(self) -> None:
         if self._executor is not None:

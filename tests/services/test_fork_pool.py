@@ -1,0 +1,99 @@
+"""fork_pool.ForkPool: the same results inline and in forked workers; workers never outlive their parent."""
+
+import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from declarations.fork_pool import ForkPool
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _double(items, *, factor):
+    if "boom" in items:
+        raise ValueError("boom in the worker")
+    return [item * factor for item in items], os.getpid()
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_results_come_back_in_order_and_errors_reach_the_caller(processes):
+    pool = ForkPool(processes=processes, work=_double, context={"factor": 3})
+    try:
+        pool.start()
+        futures = [pool.submit([n, n + 1]) for n in range(0, 10, 2)]
+        failing = pool.submit(["boom"])
+        results = [future.result() for future in futures]
+        with pytest.raises(ValueError, match="boom in the worker"):
+            failing.result()
+    finally:
+        pool.close()
+    assert [values for values, _pid in results] == [[3 * n, 3 * n + 3] for n in range(0, 10, 2)]
+    pids = {pid for _values, pid in results}
+    if processes == 1:
+        assert pids == {os.getpid()}
+    else:
+        assert os.getpid() not in pids and 1 <= len(pids) <= 2
+
+
+def _in_daemon(queue):
+    pool = ForkPool(processes=2, work=_double, context={"factor": 2})
+    try:
+        pool.start()
+        queue.put(pool.submit([5]).result()[0])
+    except Exception as exc:  # reported to the test instead of dying silently
+        queue.put(repr(exc))
+    finally:
+        pool.close()
+
+
+def test_a_daemonic_process_may_start_the_pool():
+    """A Celery prefork pool process is daemonic: multiprocessing alone would refuse it children."""
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    process = context.Process(target=_in_daemon, args=(queue,), daemon=True)
+    process.start()
+    try:
+        assert queue.get(timeout=30) == [10]
+    finally:
+        process.join(timeout=30)
+    assert process.exitcode == 0
+
+
+def test_workers_die_with_a_killed_parent():
+    script = textwrap.dedent(
+        """
+        import sys, time
+        from declarations.fork_pool import ForkPool
+        pool = ForkPool(processes=2, work=lambda items: items, context={})
+        pool.start()
+        print(*[p.pid for p in pool._executor._processes.values()], flush=True)
+        time.sleep(60)
+        """
+    )
+    parent = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    children = [int(pid) for pid in parent.stdout.readline().split()]
+    assert len(children) == 2
+    parent.send_signal(signal.SIGKILL)
+    parent.wait(timeout=10)
+
+    deadline = time.monotonic() + 10
+    alive = children
+    while alive and time.monotonic() < deadline:
+        alive = [pid for pid in children if _running(pid)]
+        time.sleep(0.05)
+    assert alive == []
+
+
+def _running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split()[2] != "Z"  # a zombie has exited (its parent, init, reaps it)
+    except FileNotFoundError:
+        return False
