@@ -8,15 +8,23 @@ this does what ``submission.declaration_submit`` and the worker's ``declaration_
 2. forked worker processes (``fork_pool``) render and XSD-check every message, make its database row and
    write its outbox file under a temp name, durably, while the caller goes on checking and storing the next
    chunks; nothing is read back from the database;
-3. one transaction: the rows are stored (a declaration that failed moves to RENDER_FAILED with the reason);
+3. one transaction: the declarations still SUBMITTED in their version (under row locks) move to SENT and their
+   rows are stored, marked written as of their durable staging; a declaration that failed moves to
+   RENDER_FAILED with the reason; one StatusEvent each;
 4. the stored messages' files are renamed to their *.xml names (the others' temp files removed);
-5. one transaction: the messages are marked written, the declarations move to SENT, the intents are done.
+5. the fallback intent is done.
 
 A chunk is finished (3–5) in the order it was handed over, once the workers return it; at most ``in_flight``
 chunks wait, so memory stays bounded by a few chunks. Should the process die between 1 and 5, the sweeper
-publishes the chunk's fallback intent and a worker finishes its declarations the usual way (idempotent:
-messages already stored are reused, declarations already sent are left as they are). Steps 3 and 5 re-check each declaration under its row lock, so a declaration a
-user withdrew meanwhile, or that a worker rendered first, is left alone.
+publishes the chunk's fallback intent (after its grace period) and a worker finishes its declarations the
+usual way: a declaration still SUBMITTED is rendered; one whose messages are stored has them written to the
+outbox again from the database (the same files, idempotent), which also covers the moment between 3 and 4,
+when a declaration is SENT but its files are not yet visible. A declaration a user withdrew meanwhile, or
+that a worker rendered first, is left alone in 3.
+
+Unlike the worker path, the rows are stored already marked written (step 3, not after the rename): on SQLite
+marking 30,000 stored messages rewrote every row with its content, the largest single cost of a bulk
+submission, and the fallback intent keeps the rename recoverable until it is done.
 """
 
 from __future__ import annotations
@@ -87,8 +95,7 @@ def _render_and_stage(
 ) -> _RenderedChunk:
     """In a worker: every message of each (declaration, line tuples), as rows to insert and staged files."""
     chunk = _RenderedChunk()
-    files: list[tuple[str, bytes]] = []
-    owner: dict[str, int] = {}
+    messages: dict[int, list[RenderedMessage]] = {}
     for declaration, line_values in items:
         lines = [SimpleNamespace(**dict(zip(_LINE_FIELDS, values, strict=True))) for values in line_values]
         try:
@@ -97,16 +104,21 @@ def _render_and_stage(
             # As on the worker: a message that fails our XSD is never stored or sent.
             chunk.failed[declaration.pk] = str(exc)
             continue
-        rows = chunk.rows[declaration.pk] = []
-        for message in rendered:
-            row = RenderedMessage.from_rendered(
+        messages[declaration.pk] = [
+            RenderedMessage.from_rendered(
                 declaration=declaration, version=declaration.version, rendered=message
             )
-            rows.append(_picklable(_MESSAGE_ROWS(row)))
-            files.append((row.file_name, message.content))
-            owner[row.file_name] = declaration.pk
+            for message in rendered
+        ]
+    owner = {m.file_name: pk for pk, rows in messages.items() for m in rows}
+    files = [(m.file_name, bytes(m.content)) for rows in messages.values() for m in rows]
     for item in exchange.outbox_stage_many(directory=outbox, files=files):
         chunk.staged.setdefault(owner[item.target.name], []).append(item)
+    written_at = timezone.now()  # every file is durable (under its temp name) from here on
+    for pk, rows in messages.items():
+        for message in rows:
+            message.written_at, message.outbox_file = written_at, message.file_name
+        chunk.rows[pk] = [_picklable(_MESSAGE_ROWS(message)) for message in rows]
     chunk.peak_rss_mb = peak_rss_mb()
     return chunk
 
@@ -196,7 +208,7 @@ class BulkSubmission:
             chunk.peak_rss_mb = max(chunk.peak_rss_mb, part.peak_rss_mb)
         self.result.render_peak_rss_mb = max(self.result.render_peak_rss_mb, chunk.peak_rss_mb)
         try:
-            stored = self._store(pending, chunk)
+            stored = self._store_and_send(pending, chunk)
         except BaseException:
             exchange.outbox_discard(staged=[item for items in chunk.staged.values() for item in items])
             raise
@@ -204,75 +216,46 @@ class BulkSubmission:
             staged=[item for pk, items in chunk.staged.items() if pk not in stored for item in items]
         )
         exchange.outbox_publish(staged=[item for pk in stored for item in chunk.staged.get(pk, ())])
-        self._mark_sent(pending, stored)
+        task_fallback_done(intent_id=pending.intent_id)
+        for pk in stored:
+            pending.declarations[pk].status = DeclarationStatus.SENT
+        self.result.sent += len(stored)
+        self.result.messages += sum(len(rows) for rows in stored.values())
 
-    def _store(self, pending: _Pending, chunk: _RenderedChunk) -> dict[int, list[tuple]]:
-        """Store the rows of the declarations still SUBMITTED in their version and not rendered meanwhile."""
+    def _store_and_send(self, pending: _Pending, chunk: _RenderedChunk) -> dict[int, list[tuple]]:
+        """Step 3: the declarations still SUBMITTED in their version, and not rendered by a worker meanwhile,
+        move to SENT with their rows; those that failed to render move to RENDER_FAILED."""
         versions = {pk: d.version for pk, d in pending.declarations.items()}
         with transaction.atomic():
-            current = _lock_submitted(versions)
             already = _rendered(versions)
-            stored = {pk: rows for pk, rows in chunk.rows.items() if pk in current and pk not in already}
-            insert_rows(
-                RenderedMessage, _MESSAGE_ROWS.columns, [row for rows in stored.values() for row in rows]
-            )
-            failed = {pk: reason for pk, reason in chunk.failed.items() if pk in current}
-            if failed:
-                # As on the worker: a message that fails our XSD is never stored or sent.
-                declarations_advance_bulk(
-                    versions={pk: versions[pk] for pk in failed},
-                    from_statuses={DeclarationStatus.SUBMITTED},
-                    to_status=DeclarationStatus.RENDER_FAILED,
-                    source=EventSource.SYSTEM,
-                    notes={
-                        pk: _("Rendering failed: %(reason)s") % {"reason": reason}
-                        for pk, reason in failed.items()
-                    },
-                )
-                self.result.failed.update(failed)
-            if not stored:
-                task_fallback_done(intent_id=pending.intent_id)  # nothing left for _mark_sent
-        return stored
-
-    def _mark_sent(self, pending: _Pending, stored: dict[int, list[tuple]]) -> None:
-        if not stored:
-            return
-        guids = [row[_GUID_AT] for rows in stored.values() for row in rows]
-        with transaction.atomic():
-            now = timezone.now()
-            for start in range(0, len(guids), _IDS_PER_STATEMENT):
-                RenderedMessage.objects.filter(
-                    guid__in=guids[start : start + _IDS_PER_STATEMENT], written_at__isnull=True
-                ).update(written_at=now, outbox_file=RenderedMessage.file_name_expression())
             sent = declarations_advance_bulk(
-                versions={pk: pending.declarations[pk].version for pk in stored},
+                versions={pk: versions[pk] for pk in chunk.rows if pk not in already},
                 from_statuses={DeclarationStatus.SUBMITTED},
                 to_status=DeclarationStatus.SENT,
                 source=EventSource.SYSTEM,
                 notes={
                     pk: ", ".join(f"{row[_TYPE_AT]}_{row[_GUID_AT]}.xml" for row in rows)
-                    for pk, rows in stored.items()
+                    for pk, rows in chunk.rows.items()
                 },
             )
-            task_fallback_done(intent_id=pending.intent_id)
-        for pk in sent:
-            pending.declarations[pk].status = DeclarationStatus.SENT
-        self.result.sent += len(sent)
-        self.result.messages += len(guids)
-
-
-def _lock_submitted(versions: dict[int, int]) -> set[int]:
-    """Lock the rows; the ids still SUBMITTED in the version the caller holds."""
-    ids = list(versions)
-    current = set()
-    for start in range(0, len(ids), _IDS_PER_STATEMENT):
-        rows = (
-            Declaration.objects.select_for_update()
-            .filter(pk__in=ids[start : start + _IDS_PER_STATEMENT], status=DeclarationStatus.SUBMITTED)
-            .values_list("pk", "version")
-        )
-        current.update(pk for pk, version in rows if version == versions[pk])
-    return current
+            stored = {pk: chunk.rows[pk] for pk in sent}
+            insert_rows(
+                RenderedMessage, _MESSAGE_ROWS.columns, [row for rows in stored.values() for row in rows]
+            )
+            if chunk.failed:
+                # As on the worker: a message that fails our XSD is never stored or sent.
+                failed = declarations_advance_bulk(
+                    versions={pk: versions[pk] for pk in chunk.failed},
+                    from_statuses={DeclarationStatus.SUBMITTED},
+                    to_status=DeclarationStatus.RENDER_FAILED,
+                    source=EventSource.SYSTEM,
+                    notes={
+                        pk: _("Rendering failed: %(reason)s") % {"reason": reason}
+                        for pk, reason in chunk.failed.items()
+                    },
+                )
+                self.result.failed.update({pk: chunk.failed[pk] for pk in failed})
+        return stored
 
 
 def _rendered(versions: dict[int, int]) -> set[int]:

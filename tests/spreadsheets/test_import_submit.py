@@ -273,3 +273,32 @@ def test_confirm_can_turn_submit_off(registered, user_a, outbox, rows):
     job = import_job_run(job_id=job.pk, language="en")
 
     assert job.submit is False and Declaration.objects.get().status == S.DRAFT
+
+
+def test_a_job_that_dies_before_its_files_are_renamed_is_published_by_the_sweeper(
+    registered, user_a, outbox, rows, monkeypatch
+):
+    """Step 3 committed (SENT, rows marked written), step 4 never ran: the fallback writes the same files."""
+    from declarations.messages import exchange
+
+    def rename_lost(*, staged):
+        raise OSError("outbox unavailable")
+
+    monkeypatch.setattr(exchange, "outbox_publish", rename_lost)
+    heads, goods = rows(2)
+
+    job = _submit_import(user_a, heads, goods)
+
+    assert job.state == ImportState.FAILED
+    assert list(Declaration.objects.values_list("status", flat=True)) == [S.SENT] * 2
+    stored = {m.file_name: bytes(m.content) for m in RenderedMessage.objects.all()}
+    assert len(stored) == 6
+    assert not list(outbox.glob("*.xml"))  # staged under temp names only, which the client never picks up
+    assert TaskDispatch.objects.filter(dispatched_at__isnull=True).count() == 1
+
+    monkeypatch.undo()
+    assert dispatch_pending(older_than=0).dispatched == 1
+
+    assert {p.name: p.read_bytes() for p in outbox.glob("*.xml")} == stored
+    assert RenderedMessage.objects.count() == 6  # the same messages, not rendered again
+    assert list(Declaration.objects.values_list("status", flat=True)) == [S.SENT] * 2
