@@ -22,6 +22,7 @@ from declarations.services.dispatch import task_dispatch, task_record_fallback
 from declarations.services.status import (
     declaration_advance,
     declaration_set_status,
+    declaration_transition_locked,
     declarations_advance_bulk,
 )
 
@@ -125,43 +126,47 @@ def declaration_dispatch_render(*, declaration: Declaration) -> None:
 
 
 def declaration_render(*, declaration_id: int, version: int) -> list[RenderedMessage]:
-    """Render, validate, store and write to the outbox. Idempotent: a second run reuses the stored messages."""
-    with transaction.atomic():
-        # The renderers read the enterprise, agent and warehouse: joined here, but only the declaration is locked.
-        declaration = (
-            Declaration.objects.select_related("enterprise", "agent", "warehouse")
-            .select_for_update(of=("self",))
-            # Whether a first run stored the messages already, in the same read (one round trip less).
-            .annotate(
-                rendered=Exists(RenderedMessage.objects.filter(declaration=OuterRef("pk"), version=version))
-            )
-            .get(pk=declaration_id)
-        )
-        if declaration.version != version:
-            return []  # superseded by a newer submission
-        stored = list(declaration.messages.filter(version=version)) if declaration.rendered else []
-        if not stored:
-            if declaration.status != DeclarationStatus.SUBMITTED:
-                return []
-            lines = list(declaration.lines.all())
-            try:
-                rendered = render_all(declaration, lines, signer=get_signer())
-            except (SchemaInvalid, ValueError) as exc:
-                # A message that fails our XSD is never stored or sent.
-                declaration_set_status(
-                    declaration=declaration,
-                    to_status=DeclarationStatus.RENDER_FAILED,
-                    note=_("Rendering failed: %(reason)s") % {"reason": exc},
+    """Render, validate, store and write to the outbox. Idempotent: a second run reuses the stored messages.
+
+    A first run does it in one transaction: the files are written under temp names and made durable, then the
+    messages are stored marked written and the declaration moves to SENT; once that commits, the files get
+    their *.xml names. Should the worker die before the renames, the redelivered task (acks_late) finds the
+    stored messages and writes their files again from the database.
+    """
+    staged: list[exchange.Staged] = []
+    try:
+        with transaction.atomic():
+            # The renderers read the enterprise, agent and warehouse: joined here, but only the declaration is
+            # locked.
+            declaration = (
+                Declaration.objects.select_related("enterprise", "agent", "warehouse")
+                .select_for_update(of=("self",))
+                # Whether a first run stored the messages already, in the same read (one round trip less).
+                .annotate(
+                    rendered=Exists(
+                        RenderedMessage.objects.filter(declaration=OuterRef("pk"), version=version)
+                    )
                 )
-                return []
-            stored = RenderedMessage.objects.bulk_create(
-                [
-                    RenderedMessage.from_rendered(declaration=declaration, version=version, rendered=r)
-                    for r in rendered
-                ]
+                .get(pk=declaration_id)
             )
-    # All of the declaration's messages in one batch (one directory sync), then marked written together with
-    # the move to "sent" in one transaction.
+            if declaration.version != version:
+                return []  # superseded by a newer submission
+            if declaration.rendered:
+                stored = list(declaration.messages.filter(version=version))
+            else:
+                if declaration.status != DeclarationStatus.SUBMITTED:
+                    return []
+                stored, staged = _render_stage_store(declaration, version)
+                if not stored:
+                    return []
+    except BaseException:
+        exchange.outbox_discard(staged=staged)
+        raise
+    if staged:
+        exchange.outbox_publish(staged=staged)
+        return stored
+    # A run before this one stored the messages: all of them in one batch (one directory sync), then marked
+    # written together with the move to "sent" in one transaction (both no-ops if that run got so far).
     exchange.outbox_write_many(
         directory=settings.OUTBOX_DIR, files=[(m.file_name, bytes(m.content)) for m in stored]
     )
@@ -178,6 +183,44 @@ def declaration_render(*, declaration_id: int, version: int) -> list[RenderedMes
             note=", ".join(m.file_name for m in stored),
         )
     return stored
+
+
+def _render_stage_store(
+    declaration: Declaration, version: int
+) -> tuple[list[RenderedMessage], list[exchange.Staged]]:
+    """In the caller's transaction, with the row locked: render, stage the files durably, store the messages
+    marked written and move to SENT; or, when a message fails our XSD, move to RENDER_FAILED (nothing stored)."""
+    lines = list(declaration.lines.all())
+    try:
+        rendered = render_all(declaration, lines, signer=get_signer())
+    except (SchemaInvalid, ValueError) as exc:
+        # A message that fails our XSD is never stored or sent.
+        declaration_transition_locked(
+            locked=declaration,
+            to_status=DeclarationStatus.RENDER_FAILED,
+            note=_("Rendering failed: %(reason)s") % {"reason": exc},
+        )
+        return [], []
+    messages = [
+        RenderedMessage.from_rendered(declaration=declaration, version=version, rendered=r) for r in rendered
+    ]
+    staged = exchange.outbox_stage_many(
+        directory=settings.OUTBOX_DIR, files=[(m.file_name, m.content) for m in messages]
+    )
+    written_at = timezone.now()  # every file is durable (under its temp name) from here on
+    for message in messages:
+        message.written_at, message.outbox_file = written_at, message.file_name
+    try:
+        stored = RenderedMessage.objects.bulk_create(messages)
+        declaration_transition_locked(
+            locked=declaration,
+            to_status=DeclarationStatus.SENT,
+            note=", ".join(m.file_name for m in stored),
+        )
+    except BaseException:
+        exchange.outbox_discard(staged=staged)
+        raise
+    return stored, staged
 
 
 def message_write_outbox(*, message: RenderedMessage) -> None:

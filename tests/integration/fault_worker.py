@@ -1,7 +1,7 @@
 """Celery app for fault-injection workers: the project's app plus one pause point, chosen by environment.
 
     FAULT_PAUSE_AT   render        after the messages are rendered, before they are stored (transaction open)
-                     outbox        after the messages are committed, before the first outbox write
+                     outbox        after the messages are committed (files staged), before the files' renames
                      import_check  before an import job checks its rows
                      import_store  while an import chunk is being stored: heads inserted, lines not yet
     FAULT_MARKER     file the paused process writes its pid to; the test waits for it
@@ -69,7 +69,7 @@ def _install() -> None:
     if PAUSE_AT == "render":
         submission.render_all = _after(submission.render_all)
     elif PAUSE_AT == "outbox":
-        submission.exchange.outbox_write_many = _before(submission.exchange.outbox_write_many)
+        submission.exchange.outbox_publish = _before(submission.exchange.outbox_publish)
     elif PAUSE_AT == "import_check":
         imports._Importer.check = _before(imports._Importer.check)
     elif PAUSE_AT == "import_store":

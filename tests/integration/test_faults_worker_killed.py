@@ -45,6 +45,11 @@ def _sent(declaration) -> bool:
     return Declaration.objects.get(pk=declaration.pk).status == DeclarationStatus.SENT
 
 
+def _in_outbox(declaration) -> bool:
+    names = {m.file_name for m in RenderedMessage.objects.filter(declaration=declaration)}
+    return len(names) == 3 and names <= {p.name for p in settings.OUTBOX_DIR.glob("*.xml")}
+
+
 def _assert_one_message_per_type(declaration) -> list[str]:
     rows = list(RenderedMessage.objects.filter(declaration=declaration).order_by("message_type"))
     assert [(m.message_type, m.version) for m in rows] == [(t, 1) for t in TYPES]
@@ -71,18 +76,23 @@ def test_worker_killed_mid_render_task_is_redelivered_once(fault_broker, tmp_pat
     finally:
         first.stop()
 
+    status = Declaration.objects.get(pk=declaration.pk).status
     if pause_at == "render":
         assert guids_before == []  # killed inside the transaction: nothing was stored
+        assert status == DeclarationStatus.SUBMITTED
     else:
-        assert len(guids_before) == 3  # killed after the messages were committed, before the outbox
-    assert Declaration.objects.get(pk=declaration.pk).status == DeclarationStatus.SUBMITTED
+        # Killed after the transaction (messages stored, declaration sent), before the files were renamed.
+        assert len(guids_before) == 3 and status == DeclarationStatus.SENT
+        assert not [p for p in settings.OUTBOX_DIR.glob("*.xml") if any(g in p.name for g in guids_before)]
 
     # The message was taken but never acknowledged: after the visibility timeout Redis gives it to the next
     # worker (same pause point armed, but it fires once: the marker exists).
     second = Worker(tmp_path / "second.log", FAULT_PAUSE_AT=pause_at, FAULT_MARKER=marker)
     try:
         started = time.monotonic()
-        assert wait_for(lambda: _sent(declaration), timeout=90), (tmp_path / "second.log").read_text()[-3000:]
+        assert wait_for(lambda: _sent(declaration) and _in_outbox(declaration), timeout=90), (
+            tmp_path / "second.log"
+        ).read_text()[-3000:]
         print(f"\n{pause_at}: sent {time.monotonic() - started:.1f} s after the second worker was ready")
     finally:
         second.stop()

@@ -50,10 +50,8 @@ def test_render_reads_once_and_writes_messages_files_and_status(submitted, setti
     assert _statements(queries.captured_queries) == [
         "SELECT declaration",  # locked, with enterprise/agent/warehouse and whether messages exist
         "SELECT declarationline",
-        "INSERT renderedmessage",
-        "UPDATE renderedmessage",  # after the files are durable: marked written
-        "SELECT declaration",  # the compare-and-set's lock
-        "UPDATE declaration",
+        "INSERT renderedmessage",  # marked written: the files are durable (temp names) before it
+        "UPDATE declaration",  # under the lock taken by the first read
         "INSERT statusevent",
     ]
     assert sorted(m.message_type for m in stored) == ["CEB303", "CEB505", "CEB603"]
@@ -62,6 +60,48 @@ def test_render_reads_once_and_writes_messages_files_and_status(submitted, setti
     event = StatusEvent.objects.get(declaration=submitted)
     assert (event.from_status, event.to_status, event.source) == ("submitted", "sent", EventSource.SYSTEM)
     assert RenderedMessage.objects.filter(declaration=submitted, written_at__isnull=True).count() == 0
+
+
+def test_a_worker_dying_before_the_renames_leaves_the_files_to_the_redelivered_task(
+    submitted, settings, monkeypatch
+):
+    from declarations.messages import exchange
+
+    def worker_killed(*, staged):
+        raise SystemExit("killed")
+
+    monkeypatch.setattr(exchange, "outbox_publish", worker_killed)
+    with pytest.raises(SystemExit):
+        declaration_render(declaration_id=submitted.pk, version=1)
+    stored = {m.file_name: bytes(m.content) for m in RenderedMessage.objects.filter(declaration=submitted)}
+    assert len(stored) == 3
+    assert not list(settings.OUTBOX_DIR.glob("*.xml"))
+    monkeypatch.undo()
+
+    again = declaration_render(declaration_id=submitted.pk, version=1)  # the redelivery
+
+    assert sorted(m.file_name for m in again) == sorted(stored)
+    assert {p.name: p.read_bytes() for p in settings.OUTBOX_DIR.glob("*.xml")} == stored
+    assert Declaration.objects.get(pk=submitted.pk).status == DeclarationStatus.SENT
+    assert StatusEvent.objects.filter(declaration=submitted).count() == 1
+
+
+def test_a_message_failing_the_schema_stores_nothing_and_writes_nothing(submitted, settings, monkeypatch):
+    from declarations.messages.schema import SchemaInvalid, SchemaProblem
+    from declarations.services import submission
+
+    def invalid(declaration, lines, **options):
+        raise SchemaInvalid([SchemaProblem(1, "/ceb:CEB603Message", "too long")])
+
+    monkeypatch.setattr(submission, "render_all", invalid)
+
+    assert declaration_render(declaration_id=submitted.pk, version=1) == []
+
+    assert Declaration.objects.get(pk=submitted.pk).status == DeclarationStatus.RENDER_FAILED
+    assert not RenderedMessage.objects.exists()
+    assert not settings.OUTBOX_DIR.exists() or not list(settings.OUTBOX_DIR.iterdir())
+    event = StatusEvent.objects.get(declaration=submitted)
+    assert (event.from_status, event.to_status) == ("submitted", "render_failed")
 
 
 def test_second_render_reuses_the_stored_messages(submitted):
