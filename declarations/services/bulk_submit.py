@@ -170,7 +170,8 @@ class BulkSubmission:
             if exc_type is None:
                 self.finish()
         finally:
-            self.pool.close()
+            self.pool.close()  # queued parts are cancelled, running ones finish
+            self._abandon()
 
     def add(self, items: Sequence[tuple[Declaration, list]]) -> None:
         """Submit these stored declarations (with their lines) and queue their rendering."""
@@ -198,19 +199,40 @@ class BulkSubmission:
             self._complete(self._pending.popleft())
         return self.result
 
-    def _complete(self, pending: _Pending) -> None:
+    def _abandon(self) -> None:
+        """After a failure: remove the staged files of the chunks that will not be finished (their declarations
+        stay SUBMITTED, with their fallback intent)."""
+        while self._pending:
+            pending = self._pending.popleft()
+            for future in pending.futures:
+                if future.done() and not future.cancelled() and future.exception() is None:
+                    _discard(future.result())
+
+    def _gather(self, pending: _Pending) -> _RenderedChunk:
         chunk = _RenderedChunk()
+        error = None
         for future in pending.futures:
-            part: _RenderedChunk = future.result()
+            try:
+                part: _RenderedChunk = future.result()
+            except BaseException as exc:  # the others' staged files are removed before it is raised
+                error = error or exc
+                continue
             chunk.rows.update(part.rows)
             chunk.staged.update(part.staged)
             chunk.failed.update(part.failed)
             chunk.peak_rss_mb = max(chunk.peak_rss_mb, part.peak_rss_mb)
+        if error is not None:
+            _discard(chunk)
+            raise error
+        return chunk
+
+    def _complete(self, pending: _Pending) -> None:
+        chunk = self._gather(pending)
         self.result.render_peak_rss_mb = max(self.result.render_peak_rss_mb, chunk.peak_rss_mb)
         try:
             stored = self._store_and_send(pending, chunk)
         except BaseException:
-            exchange.outbox_discard(staged=[item for items in chunk.staged.values() for item in items])
+            _discard(chunk)
             raise
         exchange.outbox_discard(
             staged=[item for pk, items in chunk.staged.items() if pk not in stored for item in items]
@@ -258,6 +280,10 @@ class BulkSubmission:
         return stored
 
 
+def _discard(chunk: _RenderedChunk) -> None:
+    exchange.outbox_discard(staged=[item for items in chunk.staged.values() for item in items])
+
+
 def _rendered(versions: dict[int, int]) -> set[int]:
     """Ids whose messages for that version are stored already (a worker got there first)."""
     ids = list(versions)
@@ -268,12 +294,3 @@ def _rendered(versions: dict[int, int]) -> set[int]:
             pk for pk, version in rows.values_list("declaration_id", "version") if version == versions[pk]
         )
     return found
-
-
-def declarations_submit_bulk(
-    *, items: Sequence[tuple[Declaration, list]], actor=None, note: str = "", **options
-) -> BulkSubmitResult:
-    """One-shot BulkSubmission for declarations already in memory (tests, the shell)."""
-    with BulkSubmission(actor=actor, note=note, **options) as submission:
-        submission.add(items)
-    return submission.result

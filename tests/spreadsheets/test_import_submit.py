@@ -302,3 +302,32 @@ def test_a_job_that_dies_before_its_files_are_renamed_is_published_by_the_sweepe
     assert {p.name: p.read_bytes() for p in outbox.glob("*.xml")} == stored
     assert RenderedMessage.objects.count() == 6  # the same messages, not rendered again
     assert list(Declaration.objects.values_list("status", flat=True)) == [S.SENT] * 2
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_a_part_that_crashes_leaves_no_staged_file_and_the_sweeper_finishes(
+    settings, registered, user_a, outbox, rows, monkeypatch, processes
+):
+    settings.BULK_RENDER_PROCESSES = processes
+    monkeypatch.setattr(bulk_submit, "RENDER_PART", 1)  # one declaration per part: the others' parts succeed
+    real = bulk_submit.render_all
+
+    def crash_on_two(declaration, lines, **options):
+        if declaration.cop_no == "COP-00002":
+            raise RuntimeError("renderer bug")
+        return real(declaration, lines, **options)
+
+    monkeypatch.setattr(bulk_submit, "render_all", crash_on_two)
+    heads, goods = rows(3)
+
+    job = _submit_import(user_a, heads, goods)
+
+    assert job.state == ImportState.FAILED
+    assert list(Declaration.objects.values_list("status", flat=True)) == [S.SUBMITTED] * 3
+    assert not RenderedMessage.objects.exists()
+    assert not outbox.exists() or list(outbox.iterdir()) == []  # nor *.xml, nor staged temp files
+
+    monkeypatch.undo()
+    assert dispatch_pending(older_than=0).dispatched == 1
+    assert list(Declaration.objects.values_list("status", flat=True)) == [S.SENT] * 3
+    assert len(list(outbox.glob("*.xml"))) == 9
