@@ -27,11 +27,13 @@ def _start(parent: int, work: Callable, context: dict) -> None:
 
 
 def _exit_with_parent(parent: int) -> None:
-    """Be terminated when the parent dies, even by kill -9: a worker inherits both ends of its task pipe, so it
-    would never see the pipe close and would wait for tasks forever (Linux; elsewhere close() must run)."""
+    """Be killed when the parent dies, even by kill -9: a worker inherits both ends of its task pipe, so it would
+    never see the pipe close and would wait for tasks forever (Linux; elsewhere close() must run). SIGKILL, not
+    SIGTERM: a worker forked from a gunicorn or Celery process inherits their SIGTERM handlers, which do not
+    exit; it holds nothing that needs a clean exit."""
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     except (OSError, AttributeError):
         return
     if os.getppid() != parent:  # the parent died before the request took effect

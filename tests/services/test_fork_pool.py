@@ -69,8 +69,9 @@ def test_a_daemonic_process_may_start_the_pool():
 def test_workers_die_with_a_killed_parent():
     script = textwrap.dedent(
         """
-        import sys, time
+        import signal, sys, time
         from declarations.fork_pool import ForkPool
+        signal.signal(signal.SIGTERM, lambda *args: None)  # as a gunicorn or Celery process: TERM does not exit
         pool = ForkPool(processes=2, work=lambda items: items, context={})
         pool.start()
         print(*[p.pid for p in pool._executor._processes.values()], flush=True)
