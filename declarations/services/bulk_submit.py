@@ -173,16 +173,17 @@ class BulkSubmission:
             self.pool.close()  # queued parts are cancelled, running ones finish
             self._abandon()
 
-    def add(self, items: Sequence[tuple[Declaration, list]]) -> None:
-        """Submit these stored declarations (with their lines) and queue their rendering."""
+    def add(self, items: Sequence[tuple[Declaration, list]]) -> set[int]:
+        """Submit these stored declarations (with their lines) and queue their rendering; returns the ids
+        submitted (one changed meanwhile, no longer editable or in another version, is not)."""
         declarations = {declaration.pk: declaration for declaration, _lines in items}
         submitted = declarations_submit_checked(
             declarations=list(declarations.values()), actor=self.actor, note=self.note
         )
         self.result.submitted += len(submitted.ids)
-        if not submitted.ids:
-            return
         ids = set(submitted.ids)
+        if not ids:
+            return ids
         work = [(d, [_line_values(line) for line in lines]) for d, lines in items if d.pk in ids]
         # Rendered in small parts, so that the workers share the last chunk instead of one rendering it alone.
         futures = [
@@ -193,6 +194,7 @@ class BulkSubmission:
         )
         while len(self._pending) > self.in_flight:
             self._complete(self._pending.popleft())
+        return ids
 
     def finish(self) -> BulkSubmitResult:
         while self._pending:

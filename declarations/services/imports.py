@@ -753,8 +753,23 @@ class _Importer:
         submit_mark = time.perf_counter()
         self.store_seconds += submit_mark - mark
         if self.submission is not None and stored:
-            self.submission.add([(c.declaration, c.lines) for c in stored])
+            submitted = self.submission.add([(c.declaration, c.lines) for c in stored])
             self.submit_seconds += time.perf_counter() - submit_mark
+            for candidate in stored:
+                if candidate.declaration.pk not in submitted:
+                    self._not_submitted(candidate)
+
+    def _not_submitted(self, candidate: _Candidate) -> None:
+        """Stored, but changed by someone else before it could be submitted: said on its row, never silently."""
+        self.error(
+            self.workbook.head,
+            candidate.head.number,
+            "copNo",
+            "NOT_SUBMITTED",
+            _("Stored, but not submitted: the declaration was changed meanwhile; submit it from its page."),
+            severity="warning",
+        )
+        self.status(candidate.head, candidate.goods, _("Stored, not submitted"))
 
     def _fill_head(self, declaration: Declaration, values: dict, enterprise, agent) -> None:
         for column in HEAD_COLUMNS:

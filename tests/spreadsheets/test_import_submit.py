@@ -17,7 +17,7 @@ from declarations.services.dispatch import dispatch_pending
 from declarations.services.imports import import_job_confirm, import_job_create, import_job_run
 from declarations.services.status import declaration_set_status
 
-from .conftest import fill_template, goods_row, head_row, run_import, upload
+from .conftest import fill_template, goods_row, head_row, report_book, run_import, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -331,3 +331,33 @@ def test_a_part_that_crashes_leaves_no_staged_file_and_the_sweeper_finishes(
     assert dispatch_pending(older_than=0).dispatched == 1
     assert list(Declaration.objects.values_list("status", flat=True)) == [S.SENT] * 3
     assert len(list(outbox.glob("*.xml"))) == 9
+
+
+def test_a_declaration_changed_before_it_is_submitted_is_reported_on_its_row(
+    registered, user_a, outbox, rows, monkeypatch
+):
+    """Someone moves a stored declaration on between the import's store and its submission."""
+    original = BulkSubmission.add
+
+    def add_after_a_change(self, items):
+        Declaration.objects.filter(cop_no="COP-00002").update(status=S.SENT)
+        return original(self, items)
+
+    monkeypatch.setattr(BulkSubmission, "add", add_after_a_change)
+    heads, goods = rows(3)
+
+    job = _submit_import(user_a, heads, goods)
+
+    assert job.state == ImportState.DONE
+    assert (job.counts["create"], job.counts["submitted"], job.counts["sent"]) == (3, 2, 2)
+    assert (job.counts["errors"], job.counts["warnings"]) == (0, 1)
+    book = report_book(job)
+    errors = [row[:4] for row in book["错误 Errors"].iter_rows(min_row=2, values_only=True)]
+    assert errors == [("表头 Declarations", 3, "copNo", "NOT_SUBMITTED")]
+    head = book["表头 Declarations"]
+    status = [cell.value for cell in head[1]].index("状态 Status") + 1
+    assert [head.cell(row=r, column=status).value for r in range(2, 5)] == [
+        "Created",
+        "Stored, not submitted",
+        "Created",
+    ]
