@@ -68,7 +68,11 @@ def _children_allowed():
 
 
 def cpu_count() -> int:
-    return os.cpu_count() or 1
+    """CPUs this process may run on (a container's cpuset, not the host's count where that is known)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
 
 
 def peak_rss_mb() -> float:

@@ -98,3 +98,10 @@ def _running(pid: int) -> bool:
             return stat.read().split()[2] != "Z"  # a zombie has exited (its parent, init, reaps it)
     except FileNotFoundError:
         return False
+
+
+def test_cpu_count_is_the_cpus_this_process_may_use(monkeypatch):
+    from declarations import fork_pool
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 3, 5}, raising=False)
+    assert fork_pool.cpu_count() == 3
