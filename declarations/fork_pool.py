@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import gc
 import multiprocessing
 import os
 import resource
@@ -23,6 +24,9 @@ _WORKER: dict = {}  # set in each forked worker by _start
 
 def _start(parent: int, work: Callable, context: dict) -> None:
     _exit_with_parent(parent)
+    # A worker lives as long as its pool (one job) and handles plain data that reference counting frees: the
+    # cycle collector would only walk it.
+    gc.disable()
     _WORKER.update(work=work, context=context)
 
 

@@ -391,17 +391,21 @@ def _fail_after_database_error(job: ImportJob, *, attempts: int = 5, pause: floa
 
 
 @contextmanager
-def _frozen_heap():
-    """The workbook's rows live until the job ends: keep the cycle collector from walking them over and over.
+def _collector_paused():
+    """The cycle collector waits for the end of the job.
 
-    Objects that exist now move to the collector's permanent generation and return to the oldest generation
-    afterwards; they are in use anyway (only cyclic garbage made before the freeze waits until then).
+    The workbook's rows, the model objects and the message rows are acyclic and freed by reference counting;
+    the collector only walked them, over and over (1.1 s of CPU in a 10,000-declaration import, 12 % of the
+    job, most of it while the workbook is read). Cyclic garbage the job makes waits until the end (the
+    benchmark's peak RSS did not change).
     """
-    gc.freeze()
+    was_enabled = gc.isenabled()
+    gc.disable()
     try:
         yield
     finally:
-        gc.unfreeze()
+        if was_enabled:
+            gc.enable()
 
 
 def _run(job: ImportJob) -> None:
@@ -413,7 +417,7 @@ def _run(job: ImportJob) -> None:
         submission = BulkSubmission(
             actor=job.user, note=_("Submitted with the upload “%(file)s”.") % {"file": job.file_name}
         )
-    with submission or nullcontext():
+    with _collector_paused(), submission or nullcontext():
         _run_with(job, submission, timings, started, max_rows)
 
 
@@ -440,13 +444,12 @@ def _run_with(job: ImportJob, submission, timings: dict, started: float, max_row
     # 10,000 declarations are never all in memory. The duplicate lookups were read before the first store,
     # so a declaration is checked exactly as if nothing had been stored yet.
     importer.submission = submission
-    with _frozen_heap():
-        importer.check(on_chunk=importer.mark_stored if job.dry_run else importer.store)
-        if submission is not None:
-            # Rendering overlapped the checking: what is left is the last chunks' (see bulk_submit).
-            submit_mark = time.perf_counter()
-            submission.finish()
-            importer.submit_seconds += time.perf_counter() - submit_mark
+    importer.check(on_chunk=importer.mark_stored if job.dry_run else importer.store)
+    if submission is not None:
+        # Rendering overlapped the checking: what is left is the last chunks' (see bulk_submit).
+        submit_mark = time.perf_counter()
+        submission.finish()
+        importer.submit_seconds += time.perf_counter() - submit_mark
     timings["check"] = round(time.perf_counter() - mark - importer.store_seconds - importer.submit_seconds, 3)
     timings["store"] = round(importer.store_seconds, 3)
     if submission is not None:

@@ -105,3 +105,18 @@ def test_cpu_count_is_the_cpus_this_process_may_use(monkeypatch):
 
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 3, 5}, raising=False)
     assert fork_pool.cpu_count() == 3
+
+
+def _collector_state(items):
+    import gc
+
+    return gc.isenabled()
+
+
+def test_workers_run_without_the_cycle_collector():
+    pool = ForkPool(processes=2, work=_collector_state, context={})
+    try:
+        pool.start()
+        assert pool.submit([1]).result() is False
+    finally:
+        pool.close()

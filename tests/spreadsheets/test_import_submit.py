@@ -361,3 +361,25 @@ def test_a_declaration_changed_before_it_is_submitted_is_reported_on_its_row(
         "Stored, not submitted",
         "Created",
     ]
+
+
+def test_the_cycle_collector_waits_for_the_end_of_the_job(registered, user_a, outbox, rows, monkeypatch):
+    import gc
+
+    from declarations.services import imports
+
+    seen = []
+    real = imports.read_workbook
+
+    def read_and_look(path):
+        seen.append(gc.isenabled())
+        return real(path)
+
+    monkeypatch.setattr(imports, "read_workbook", read_and_look)
+    heads, goods = rows(1)
+    assert gc.isenabled()
+
+    job = _submit_import(user_a, heads, goods)
+
+    assert job.state == ImportState.DONE and seen == [False]
+    assert gc.isenabled()
