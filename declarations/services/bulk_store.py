@@ -15,7 +15,7 @@ one historical row per stored object with every tracked field, ``history_type`` 
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 
 from django.conf import settings
@@ -128,9 +128,9 @@ class RowMaker:
 def blank_factory(model: type[models.Model]):
     """A maker of fresh unsaved instances with every field at its default, as ``model()`` gives.
 
-    Model.__init__ walks every field for each of 100,000 goods lines (or status events); this copies the constant defaults built
-    once and calls only the computed ones (``default=list``), as __init__ does. When something listens to the
-    init signals it is ``model`` itself.
+    Model.__init__ walks every field for each of 100,000 goods lines (or status events); this copies the
+    constant defaults built once and calls only the computed ones (``default=list``), as __init__ does. When
+    something listens to the init signals it is ``model`` itself.
     """
     if pre_init.has_listeners(model) or post_init.has_listeners(model):
         return model
@@ -148,6 +148,15 @@ def blank_factory(model: type[models.Model]):
         return obj
 
     return blank
+
+
+IDS_PER_STATEMENT = 900  # below SQLite's historical limit of 999 parameters per statement
+
+
+def id_batches(values: Sequence) -> Iterator[Sequence]:
+    """The values in slices small enough for one ``IN (...)`` list on every database."""
+    for start in range(0, len(values), IDS_PER_STATEMENT):
+        yield values[start : start + IDS_PER_STATEMENT]
 
 
 def insertable_fields(model: type[models.Model]) -> list[models.Field]:

@@ -51,7 +51,7 @@ from declarations.messages.render import render_all
 from declarations.messages.schema import SchemaInvalid
 from declarations.messages.signing import Signer, get_signer
 from declarations.models import Declaration, DeclarationLine, RenderedMessage
-from declarations.services.bulk_store import RowMaker, insert_rows, insertable_fields
+from declarations.services.bulk_store import RowMaker, id_batches, insert_rows, insertable_fields
 from declarations.services.dispatch import task_fallback_done
 from declarations.services.status import declarations_advance_bulk
 from declarations.services.submission import declarations_submit_checked
@@ -62,7 +62,6 @@ _TYPE_AT = _MESSAGE_ROWS.columns.index("message_type")
 # The renderers read the lines' fields only: plain tuples pickle in a tenth of the time of model instances.
 _LINE_FIELDS = [f.attname for f in DeclarationLine._meta.concrete_fields]
 _line_values = operator.attrgetter(*_LINE_FIELDS)
-_IDS_PER_STATEMENT = 900  # below SQLite's historical limit of 999 parameters
 RENDER_PART = 100  # declarations per task handed to a worker
 
 
@@ -288,10 +287,9 @@ def _discard(chunk: _RenderedChunk) -> None:
 
 def _rendered(versions: dict[int, int]) -> set[int]:
     """Ids whose messages for that version are stored already (a worker got there first)."""
-    ids = list(versions)
     found = set()
-    for start in range(0, len(ids), _IDS_PER_STATEMENT):
-        rows = RenderedMessage.objects.filter(declaration_id__in=ids[start : start + _IDS_PER_STATEMENT])
+    for batch in id_batches(list(versions)):
+        rows = RenderedMessage.objects.filter(declaration_id__in=batch)
         found.update(
             pk for pk, version in rows.values_list("declaration_id", "version") if version == versions[pk]
         )

@@ -48,6 +48,7 @@ from declarations.services.bulk_store import (
     HistoryWriter,
     RowMaker,
     blank_factory,
+    id_batches,
     insert_rows,
     insertable_fields,
     update_rows,
@@ -129,9 +130,8 @@ def _insert_declarations(declarations: list[Declaration]) -> None:
     for declaration, row in zip(declarations, rows, strict=True):
         by_agent[row[agent_at]][row[cop_at]] = declaration
     for agent_id, by_cop in by_agent.items():
-        cops = list(by_cop)
-        for start in range(0, len(cops), 900):
-            stored = Declaration.objects.filter(agent_id=agent_id, cop_no__in=cops[start : start + 900])
+        for batch in id_batches(list(by_cop)):
+            stored = Declaration.objects.filter(agent_id=agent_id, cop_no__in=batch)
             for pk, cop_no in stored.values_list("pk", "cop_no"):
                 declaration = by_cop[cop_no]
                 declaration.pk = pk
@@ -614,10 +614,8 @@ class _Importer:
         for agent_id, cop_no in keys:
             by_agent[agent_id].append(cop_no)
         for agent_id, cops in by_agent.items():
-            for start in range(0, len(cops), 900):
-                for declaration in Declaration.objects.filter(
-                    agent_id=agent_id, cop_no__in=cops[start : start + 900]
-                ):
+            for batch in id_batches(cops):
+                for declaration in Declaration.objects.filter(agent_id=agent_id, cop_no__in=batch):
                     found[(agent_id, declaration.cop_no)] = declaration
         return found
 

@@ -8,7 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 from declarations.choices import ALLOWED_TRANSITIONS, EventSource
 from declarations.models import Declaration, StatusEvent
-from declarations.services.bulk_store import RowMaker, blank_factory, insert_rows, insertable_fields
+from declarations.services.bulk_store import (
+    RowMaker,
+    blank_factory,
+    id_batches,
+    insert_rows,
+    insertable_fields,
+)
 
 
 class TransitionNotAllowed(Exception):
@@ -116,10 +122,10 @@ def declarations_advance_bulk(
     ids = sorted(versions)
     moved: dict[int, str] = {}
     with transaction.atomic(savepoint=False):
-        for start in range(0, len(ids), _IDS_PER_STATEMENT):
+        for batch in id_batches(ids):
             rows = (
                 Declaration.objects.select_for_update()
-                .filter(pk__in=ids[start : start + _IDS_PER_STATEMENT])
+                .filter(pk__in=batch)
                 .order_by("pk")  # rows locked in one order by everyone: no deadlock between two bulk moves
                 .values_list("pk", "status", "version")
             )
@@ -128,11 +134,8 @@ def declarations_advance_bulk(
                     moved[pk] = status
         if not moved:
             return moved
-        pks = list(moved)
-        for start in range(0, len(pks), _IDS_PER_STATEMENT):
-            Declaration.objects.filter(pk__in=pks[start : start + _IDS_PER_STATEMENT]).update(
-                status=to_status
-            )
+        for batch in id_batches(list(moved)):
+            Declaration.objects.filter(pk__in=batch).update(status=to_status)
         notes = notes or {}
         # Plain strings: the choices' enum members would each go through the field's conversion.
         to_status, source = str(to_status), str(source)
@@ -153,9 +156,6 @@ def declarations_advance_bulk(
         # The same rows as StatusEvent.objects.bulk_create, in a fraction of its time (see bulk_store).
         insert_rows(StatusEvent, events.columns, rows)
     return moved
-
-
-_IDS_PER_STATEMENT = 900  # below SQLite's historical limit of 999 parameters
 
 
 @functools.cache
