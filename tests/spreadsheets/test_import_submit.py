@@ -30,11 +30,11 @@ def outbox(settings, tmp_path):
     return settings.OUTBOX_DIR
 
 
-def _submit_import(user, heads, goods):
+def _submit_import(user, heads, goods, *, dry_run: bool = False):
     job = import_job_create(
         user=user,
         uploaded_file=upload(fill_template(heads, goods)),
-        dry_run=False,
+        dry_run=dry_run,
         submit=True,
         run_async=False,
     )
@@ -240,14 +240,7 @@ def test_without_submit_the_import_stores_drafts_only(registered, user_a, outbox
 
 def test_dry_run_with_submit_stores_nothing_and_confirm_submits(registered, user_a, outbox, rows):
     heads, goods = rows(2)
-    job = import_job_create(
-        user=user_a,
-        uploaded_file=upload(fill_template(heads, goods)),
-        dry_run=True,
-        submit=True,
-        run_async=False,
-    )
-    job = import_job_run(job_id=job.pk, language="en")
+    job = _submit_import(user_a, heads, goods, dry_run=True)
     assert job.state == ImportState.DRY_RUN_DONE
     assert not Declaration.objects.exists() and not outbox.exists()
 
@@ -260,14 +253,7 @@ def test_dry_run_with_submit_stores_nothing_and_confirm_submits(registered, user
 
 def test_confirm_can_turn_submit_off(registered, user_a, outbox, rows):
     heads, goods = rows(1)
-    job = import_job_create(
-        user=user_a,
-        uploaded_file=upload(fill_template(heads, goods)),
-        dry_run=True,
-        submit=True,
-        run_async=False,
-    )
-    import_job_run(job_id=job.pk, language="en")
+    job = _submit_import(user_a, heads, goods, dry_run=True)
 
     job = import_job_confirm(user=user_a, job=job, submit=False, run_async=False)
     job = import_job_run(job_id=job.pk, language="en")
