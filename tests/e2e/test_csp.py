@@ -3,6 +3,7 @@ confirm before delete, HS autocomplete, print) work, and Chromium reports no vio
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from declarations.models import Declaration, Membership
 from tests import factories as f
@@ -41,7 +42,9 @@ def test_pages_and_behaviours_run_under_the_policy(live_server, page, login, exp
         page.goto(f"{live_server.url}{reverse('declaration_create')}")
     lines = page.locator("[data-gnum]").count()
     page.click("button[hx-vals*=add]")
-    page.wait_for_function(f"document.querySelectorAll('[data-gnum]').length === {lines + 1}")
+    # A locator assertion, not wait_for_function: a string predicate is polled through eval(), which this very
+    # policy forbids whenever the first check is too early (the swap not yet done).
+    expect(page.locator("[data-gnum]")).to_have_count(lines + 1)
 
     # data-confirm: dismissing the question keeps the draft.
     page.goto(f"{live_server.url}{reverse('declaration_detail', args=[draft.pk])}")
