@@ -8,8 +8,6 @@ is inherited at fork and need not pickle. With one process everything runs inlin
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import gc
 import multiprocessing
 import os
@@ -18,6 +16,8 @@ import signal
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
+
+from declarations.libc import libc
 
 _WORKER: dict = {}  # set in each forked worker by _start
 
@@ -35,11 +35,10 @@ def _exit_with_parent(parent: int) -> None:
     never see the pipe close and would wait for tasks forever (Linux; elsewhere close() must run). SIGKILL, not
     SIGTERM: a worker forked from a gunicorn or Celery process inherits their SIGTERM handlers, which do not
     exit; it holds nothing that needs a clean exit."""
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):
+    prctl = getattr(libc(), "prctl", None)
+    if prctl is None:
         return
+    prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # the parent died before the request took effect
         os._exit(1)
 
@@ -103,6 +102,7 @@ class ForkPool:
                 wait([self._executor.submit(os.getpid) for _ in range(self.processes)])
 
     def _new_executor(self) -> ProcessPoolExecutor:
+        libc()  # loaded here, so that the workers inherit it instead of each running ldconfig
         return ProcessPoolExecutor(
             max_workers=self.processes,
             mp_context=multiprocessing.get_context("fork"),

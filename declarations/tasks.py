@@ -4,6 +4,7 @@ from celery import shared_task
 
 from declarations.services import declarations as declaration_services
 from declarations.services import dispatch as dispatch_services
+from declarations.services import outbox_sweep
 from declarations.services import receipts as receipt_services
 from declarations.services import submission as submission_services
 from declarations.tasks_retry import RETRY_ON_DATABASE_ERRORS
@@ -40,6 +41,12 @@ def receipts_ingest_task() -> dict:
 def dispatch_pending_task() -> dict:
     """Beat: republish task intents the broker did not accept (Redis was down) — the outbox sweeper."""
     return dispatch_services.dispatch_pending().as_dict()
+
+
+@shared_task(name="declarations.tasks.outbox_staged_sweep_task")
+def outbox_staged_sweep_task() -> dict:
+    """Beat: staged outbox files that a process killed between staging and publishing left behind."""
+    return outbox_sweep.outbox_staged_sweep().as_dict()
 
 
 # Registered here so the worker's autodiscovery finds the spreadsheet-import task too.

@@ -169,6 +169,8 @@ LOGOUT_REDIRECT_URL = "login"
 # Message exchange folders shared with the official client (统一版客户端).
 EXCHANGE_ROOT = Path(os.environ.get("EXCHANGE_ROOT", BASE_DIR / "var" / "exchange"))
 OUTBOX_DIR = Path(os.environ.get("OUTBOX_DIR", EXCHANGE_ROOT / "outbox"))
+# Staged (temp-named) outbox files older than this are settled by the sweep (services.outbox_sweep).
+OUTBOX_STAGED_MAX_AGE = int(os.environ.get("OUTBOX_STAGED_MAX_AGE", "3600"))
 # Processes that render an import's declarations when it submits them; 0 means one per CPU, 1 renders inline.
 BULK_RENDER_PROCESSES = int(os.environ.get("BULK_RENDER_PROCESSES", "0"))
 INBOX_DIR = Path(os.environ.get("INBOX_DIR", EXCHANGE_ROOT / "inbox"))
@@ -222,6 +224,10 @@ CELERY_BEAT_SCHEDULE = {
     "dispatch-pending": {
         "task": "declarations.tasks.dispatch_pending_task",
         "schedule": timedelta(seconds=30),
+    },
+    "sweep-outbox": {
+        "task": "declarations.tasks.outbox_staged_sweep_task",
+        "schedule": timedelta(minutes=15),
     },
 }
 

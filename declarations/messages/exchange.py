@@ -11,9 +11,12 @@ import contextlib
 import os
 import re
 import secrets
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+
+from declarations.libc import libc
 
 PROCESSING = "processing"
 PROCESSED = "processed"
@@ -69,9 +72,20 @@ def _fsync_directory(directory: Path) -> None:
         os.close(fd)
 
 
+def _temp_path(target: Path) -> Path:
+    """Where a file is written before its rename: dot-prefixed .tmp in the same directory (the official client
+    only picks up *.xml, never a half-written file), ``.<target name>.<16 hex>.tmp``."""
+    return target.with_name(f".{target.name}.{secrets.token_hex(8)}.tmp")
+
+
+# A staged outbox message's _temp_path, read back by outbox_stale_staged; nothing else is ever touched.
+_STAGED_NAME = re.compile(
+    r"\.(CEB[0-9]{3}_[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}\.xml)\.[0-9a-f]{16}\.tmp"
+)
+
+
 def _atomic_write(path: Path, content: bytes) -> None:
-    # Dot-prefixed .tmp name: the official client only picks up *.xml, never a half-written file.
-    temp = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
+    temp = _temp_path(path)
     # O_EXCL with mode 0o666 lets the umask decide permissions, so the official client can read the file.
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
@@ -102,13 +116,8 @@ def outbox_write(*, directory: Path, file_name: str, content: bytes) -> Path:
 
 def _sync_filesystem(directory: Path) -> bool:
     """Flush every written file on the directory's filesystem in one call (Linux syncfs); False if unavailable."""
-    try:
-        import ctypes
-        import ctypes.util
-
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
-        syncfs = libc.syncfs
-    except (OSError, AttributeError):
+    syncfs = getattr(libc(), "syncfs", None)
+    if syncfs is None:
         return False
     fd = os.open(directory, os.O_RDONLY)
     try:
@@ -180,7 +189,7 @@ def outbox_stage_many(*, directory: Path, files: list[tuple[str, bytes]]) -> lis
     fds: list[int] = []
     try:
         for target, content in pending:
-            temp = target.with_name(f".{target.name}.{secrets.token_hex(8)}.tmp")
+            temp = _temp_path(target)
             fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
             staged.append(Staged(temp, target))
             fds.append(fd)
@@ -213,6 +222,26 @@ def outbox_publish(*, staged: list[Staged]) -> None:
         raise
     for directory in {item.target.parent for item in staged}:
         _fsync_directory(directory)
+
+
+def outbox_stale_staged(*, directory: Path, older_than: float) -> list[Staged]:
+    """Staged files not modified for ``older_than`` seconds: left by a process that died between staging and
+    publishing. Only our own temp names are listed (never another program's files, nor symlinks)."""
+    directory = Path(directory)
+    cutoff = time.time() - older_than
+    stale = []
+    try:
+        entries = list(os.scandir(directory))
+    except FileNotFoundError:
+        return []
+    for entry in entries:
+        match = _STAGED_NAME.fullmatch(entry.name)
+        if match is None or not entry.is_file(follow_symlinks=False):
+            continue
+        with contextlib.suppress(FileNotFoundError):
+            if entry.stat(follow_symlinks=False).st_mtime < cutoff:
+                stale.append(Staged(Path(entry.path), directory / match.group(1)))
+    return sorted(stale, key=lambda item: item.temp.name)
 
 
 def outbox_discard(*, staged: list[Staged]) -> None:

@@ -5,6 +5,7 @@ import os
 import re
 import signal
 import time
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.conf import settings
 from declarations.choices import DeclarationStatus
 from declarations.models import Declaration, RenderedMessage
 from declarations.services.codes import code_tables_load
+from declarations.services.outbox_sweep import outbox_staged_sweep
 from declarations.services.submission import declaration_submit
 from tests import factories as f
 from tests.integration import faults
@@ -103,6 +105,13 @@ def test_worker_killed_mid_render_task_is_redelivered_once(fault_broker, tmp_pat
     guids = _assert_one_message_per_type(declaration)
     if pause_at == "outbox":
         assert sorted(guids) == guids_before  # the stored messages were reused, not rendered again
+        # The killed worker's staged files stayed behind under their temp names until the sweep.
+        assert len([p for p in settings.OUTBOX_DIR.glob(".*.tmp") if any(g in p.name for g in guids)]) == 3
+    result = outbox_staged_sweep(older_than=timedelta(0))
+    assert result.conflicts == [] and list(settings.OUTBOX_DIR.glob(".*.tmp")) == []
+    assert sorted(
+        p.name for p in settings.OUTBOX_DIR.glob("*.xml") if any(g in p.name for g in guids)
+    ) == sorted(m.file_name for m in RenderedMessage.objects.filter(declaration=declaration))
 
 
 def test_pool_child_killed_mid_render_is_requeued_by_its_worker(fault_broker, tmp_path):

@@ -134,3 +134,24 @@ def test_a_forked_process_gets_its_own_fsync_threads(tmp_path, monkeypatch):
     assert exchange._fsync_pool[0] == pid + 1
     assert exchange._fsync_pool[1] is not pool
     assert len(list((tmp_path / "b").glob("*.xml"))) == 2
+
+
+def test_syncfs_is_looked_up_once_per_process_not_per_batch(tmp_path, monkeypatch):
+    """ctypes' find_library runs ldconfig in a child process: once, not for every staged batch."""
+    import subprocess
+
+    from declarations.libc import libc
+
+    libc.cache_clear()
+    spawned = []
+    real = subprocess.Popen
+
+    def counting(*args, **kwargs):
+        spawned.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(subprocess, "Popen", counting)
+    results = [exchange._sync_filesystem(tmp_path) for _ in range(3)]
+
+    assert results == [True] * 3
+    assert len(spawned) == 1

@@ -6,27 +6,10 @@ from django.test.utils import CaptureQueriesContext
 
 from declarations.choices import DeclarationStatus, EventSource
 from declarations.models import Declaration, RenderedMessage, StatusEvent
-from declarations.services.codes import code_tables_load
 from declarations.services.status import TransitionNotAllowed, declaration_advance, declaration_set_status
 from declarations.services.submission import declaration_render
-from tests import factories as f
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def submitted(settings, tmp_path):
-    """A valid declaration at "submitted", version 1, as declaration_submit leaves it (without the render)."""
-    settings.OUTBOX_DIR = tmp_path / "outbox"
-    code_tables_load()
-    enterprise = f.EnterpriseFactory()
-    f.RegistrationFactory(enterprise=enterprise, customs_office_id="5141")
-    f.ExchangeRateFactory()
-    line = f.DeclarationLineFactory(declaration__enterprise=enterprise, declaration__agent=enterprise)
-    Declaration.objects.filter(pk=line.declaration_id).update(
-        status=DeclarationStatus.SUBMITTED, version=1, channel="list"
-    )
-    return Declaration.objects.get(pk=line.declaration_id)
 
 
 def _statements(queries) -> list[str]:
