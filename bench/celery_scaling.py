@@ -3,16 +3,17 @@
     createdb -h 127.0.0.1 -U postgres exporter_portal_web_bench     # shared with bench/web_load.py
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/exporter_portal_web_bench \\
     CELERY_BROKER_URL=redis://127.0.0.1:6379/10 \\
-        .venv/bin/python bench/celery_scaling.py [--declarations 5000] [--concurrency 1 2]
+        .venv/bin/python bench/celery_scaling.py [--declarations 5000] [--concurrency 1 2] [--pool solo|prefork]
 
 1. Creates ``--declarations`` submitted declarations (version 1, copies of the demo's 9710 list-channel
    declaration, one goods line each) for a separate bench enterprise by COPY, once; later runs reuse them.
 2. For each concurrency (default 1, then 2): resets those declarations to "submitted" without messages, purges
-   the queue, starts ``celery worker --pool=prefork --concurrency=N`` (outbox in a temporary directory), waits
-   until it answers a ping, stops its consumer, publishes one ``declaration_render_task`` per declaration, then
-   starts the clock and the consumer and measures the wall time until every declaration is "sent" (each
-   rendered to CEB303 + CEB505 + CEB603, checked against the XSD, stored and written to the outbox). The worker
-   is stopped after each run.
+   the queue, starts N ``celery worker --pool=solo`` processes as docker-compose runs them (``--pool prefork``:
+   one ``celery worker --pool=prefork --concurrency=N``; outbox in a temporary directory), waits until they
+   answer a ping, stops their consumers, publishes one ``declaration_render_task`` per declaration, then
+   starts the clock and the consumers and measures the wall time until every declaration is "sent" (each
+   rendered to CEB303 + CEB505 + CEB603, checked against the XSD, stored and written to the outbox). The
+   workers are stopped after each run.
 3. Prints declarations/s per run and the speed-up of the last run over the first. Goal: >= 1.8x with two.
    ``--repeat N`` runs the sequence N times, interleaved, and also prints the speed-up of the medians: on a
    shared machine the same run varied by a quarter from one minute to the next.
@@ -142,45 +143,60 @@ def reset(ids: list[int]) -> None:
         Declaration.objects.filter(pk__in=ids).update(status=DeclarationStatus.SUBMITTED, version=1)
 
 
-def start_worker(concurrency: int, env: dict[str, str], log: Path) -> subprocess.Popen:
+def start_workers(concurrency: int, pool: str, env: dict[str, str], workdir: Path) -> list[subprocess.Popen]:
+    """``prefork``: one worker with ``concurrency`` pool processes; ``solo``: ``concurrency`` workers of one process
+    each (no parent handing the tasks to a pool child), as docker-compose's worker runs."""
     from exporter_portal.celery import app
 
-    node = f"bench-{os.getpid()}-{concurrency}@%h"
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "exporter_portal",
-            "worker",
-            "--pool=prefork",
-            f"--concurrency={concurrency}",
-            "-l",
-            "warning",
-            "--without-gossip",
-            "--without-mingle",
-            "-n",
-            node,
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
+    count, options = (
+        (1, ["--pool=prefork", f"--concurrency={concurrency}"])
+        if pool == "prefork"
+        else (
+            concurrency,
+            ["--pool=solo"],
+        )
     )
+    workers = []
+    for number in range(count):
+        log = workdir / f"worker-{pool}-{concurrency}-{number}.log"
+        workers.append(
+            subprocess.Popen(
+                [sys.executable, "-m", "celery", "-A", "exporter_portal", "worker", *options]
+                + ["-l", "warning", "--without-gossip", "--without-mingle"]
+                + ["-n", f"bench-{os.getpid()}-{pool}-{concurrency}-{number}@%h"],
+                cwd=ROOT,
+                env=env,
+                stdout=log.open("w"),
+                stderr=subprocess.STDOUT,
+            )
+        )
     deadline = time.time() + 60
     while time.time() < deadline:
-        if worker.poll() is not None:
-            sys.exit(f"the worker exited at start; see {log}")
-        if app.control.ping(timeout=0.5):
+        if any(worker.poll() is not None for worker in workers):
+            stop_workers(workers)
+            sys.exit(f"a worker exited at start; see {workdir}")
+        if len(app.control.ping(timeout=0.5)) >= count:
             # Let the pool's children finish importing Django before the clock starts.
             time.sleep(2)
-            return worker
-    worker.terminate()
-    sys.exit(f"the worker did not answer within 60 s; see {log}")
+            return workers
+    stop_workers(workers)
+    sys.exit(f"the workers did not answer within 60 s; see {workdir}")
 
 
-def run(ids: list[int], concurrency: int, env: dict[str, str], workdir: Path, timeout: float) -> float:
+def stop_workers(workers: list[subprocess.Popen]) -> None:
+    for worker in workers:
+        worker.terminate()
+    for worker in workers:
+        try:
+            worker.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+
+
+def run(
+    ids: list[int], concurrency: int, pool: str, env: dict[str, str], workdir: Path, timeout: float
+) -> float:
     from django.db.models import Count
 
     from declarations.choices import DeclarationStatus
@@ -190,19 +206,19 @@ def run(ids: list[int], concurrency: int, env: dict[str, str], workdir: Path, ti
 
     reset(ids)
     app.control.purge()
-    worker = start_worker(concurrency, env, workdir / f"worker-{concurrency}.log")
+    workers = start_workers(concurrency, pool, env, workdir)
     try:
         # The workers are measured, not this script's publishing (5,000 publishes take ~3 s of a core, which on a
         # machine the workers keep busy comes out of their time): the queue is filled while the worker does not
         # consume, and the clock starts when it is told to.
         queue = app.conf.task_default_queue
-        if not app.control.cancel_consumer(queue, reply=True, timeout=5):
-            sys.exit("the worker did not confirm it stopped consuming")
+        if len(app.control.cancel_consumer(queue, reply=True, timeout=5)) < len(workers):
+            sys.exit("a worker did not confirm it stopped consuming")
         for pk in ids:
             declaration_render_task.apply_async(args=[pk, 1])
         started = time.perf_counter()
-        if not app.control.add_consumer(queue, reply=True, timeout=5):
-            sys.exit("the worker did not confirm it consumes again")
+        if len(app.control.add_consumer(queue, reply=True, timeout=5)) < len(workers):
+            sys.exit("a worker did not confirm it consumes again")
         # The poll must cost the machine next to nothing: the workers share its two cores. One GROUP BY over a
         # pk range (the bench's ids are consecutive) instead of two counts with thousands of ids in an IN list,
         # which took about a tenth of a core.
@@ -225,12 +241,7 @@ def run(ids: list[int], concurrency: int, env: dict[str, str], workdir: Path, ti
                 sys.exit(f"only {sent} of {len(ids)} sent after {timeout:.0f} s")
             time.sleep(0.25)
     finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
+        stop_workers(workers)
 
 
 def main() -> None:
@@ -243,6 +254,12 @@ def main() -> None:
         type=int,
         default=1,
         help="rounds of the concurrency sequence, interleaved (a noisy machine)",
+    )
+    parser.add_argument(
+        "--pool",
+        choices=["prefork", "solo"],
+        default="solo",
+        help="prefork: one worker, N pool processes; solo: N workers of one process each (default %(default)s)",
     )
     parser.add_argument("--keep-files", action="store_true", help="keep the outbox and worker logs")
     args = parser.parse_args()
@@ -266,10 +283,10 @@ def main() -> None:
     timings: dict[int, list[float]] = {c: [] for c in args.concurrency}
     for round_number in range(1, args.repeat + 1):
         for concurrency in args.concurrency:
-            elapsed = run(ids, concurrency, env, workdir, args.timeout)
+            elapsed = run(ids, concurrency, args.pool, env, workdir, args.timeout)
             timings[concurrency].append(elapsed)
             print(
-                f"round {round_number}, concurrency {concurrency}: {elapsed:.1f} s, "
+                f"round {round_number}, {args.pool} concurrency {concurrency}: {elapsed:.1f} s, "
                 f"{len(ids) / elapsed:.1f} declarations/s ({3 * len(ids) / elapsed:.0f} messages/s)",
                 flush=True,
             )
