@@ -117,7 +117,9 @@ class HSCode(models.Model):
 class ExchangeRate(models.Model):
     """Customs monthly rate: CNY per one unit of the currency for a calendar month."""
 
-    currency = models.ForeignKey(Currency, on_delete=models.PROTECT, verbose_name=_("currency"))
+    currency = models.ForeignKey(
+        Currency, on_delete=models.PROTECT, verbose_name=_("currency"), db_index=False
+    )  # indexed by exchange_rate_unique_month, which leads with it
     month = models.DateField(_("month"), help_text=_("First day of the month."))
     rate = models.DecimalField(_("CNY per unit"), max_digits=18, decimal_places=6)
 

@@ -37,17 +37,21 @@ class Declaration(models.Model):
         db_index=True,
     )
 
+    # No index of their own: the (enterprise, order_no) / (enterprise, created) indexes and the (agent, cop_no)
+    # unique constraint lead with them. A bulk import writes every index of every row it stores.
     enterprise = models.ForeignKey(
         "declarations.Enterprise",
         on_delete=models.PROTECT,
         related_name="declarations",
         verbose_name=_("e-commerce enterprise (consignor)"),
+        db_index=False,
     )
     agent = models.ForeignKey(
         "declarations.Enterprise",
         on_delete=models.PROTECT,
         related_name="agent_declarations",
         verbose_name=_("declaring agent"),
+        db_index=False,
     )
     warehouse = models.ForeignKey(
         "declarations.OverseasWarehouse",
@@ -112,7 +116,11 @@ class Declaration(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
-    history = HistoricalRecords(excluded_fields=["findings", "updated_at"])
+    # The history is read per declaration (id, history_date); the copied fields' indexes would only cost writes.
+    history = HistoricalRecords(
+        excluded_fields=["findings", "updated_at"],
+        no_db_index=["status", "enterprise", "agent", "warehouse", "site_operator", "created_by"],
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -156,7 +164,10 @@ class Declaration(models.Model):
 class DeclarationLine(models.Model):
     """Goods line (表体): one item of the order and of the inventory list, aligned by gnum."""
 
-    declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="lines")
+    # Indexed by the (declaration, gnum) unique constraint, which leads with it.
+    declaration = models.ForeignKey(
+        Declaration, on_delete=models.CASCADE, related_name="lines", db_index=False
+    )
     gnum = models.PositiveIntegerField(_("line number"))
     item_no = models.CharField(_("item number"), max_length=30)
     item_name = models.CharField(_("item name"), max_length=250, blank=True)

@@ -58,7 +58,10 @@ class Membership(models.Model):
         ADMIN = "admin", _("Administrator")
         MEMBER = "member", _("Member")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    # Indexed by membership_unique, which leads with it.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", db_index=False
+    )
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
 
@@ -75,7 +78,11 @@ class Delegation(models.Model):
     """An exporter's delegation (代理报关委托) to a customs broker to declare on its behalf."""
 
     broker = models.ForeignKey(
-        Enterprise, on_delete=models.CASCADE, related_name="delegations_received", verbose_name=_("broker")
+        Enterprise,
+        on_delete=models.CASCADE,
+        related_name="delegations_received",
+        verbose_name=_("broker"),
+        db_index=False,  # indexed by delegation_unique, which leads with it
     )
     exporter = models.ForeignKey(
         Enterprise, on_delete=models.CASCADE, related_name="delegations_given", verbose_name=_("exporter")

@@ -36,7 +36,10 @@ class Registration(Reviewable):
     """报关单位注册登记 / 跨境电商企业类型登记 at one customs office for one enterprise type."""
 
     enterprise = models.ForeignKey(
-        "declarations.Enterprise", on_delete=models.CASCADE, related_name="registrations"
+        "declarations.Enterprise",
+        on_delete=models.CASCADE,
+        related_name="registrations",
+        db_index=False,  # indexed by registration_unique, which leads with it
     )
     customs_office = models.ForeignKey(
         "declarations.CustomsOffice", on_delete=models.PROTECT, verbose_name=_("customs office")
@@ -80,7 +83,10 @@ class OverseasWarehouse(models.Model):
     """Overseas warehouse master data; required for every 9810 booking order."""
 
     enterprise = models.ForeignKey(
-        "declarations.Enterprise", on_delete=models.CASCADE, related_name="warehouses"
+        "declarations.Enterprise",
+        on_delete=models.CASCADE,
+        related_name="warehouses",
+        db_index=False,  # indexed by warehouse_name_unique, which leads with it
     )
     name = models.CharField(_("warehouse name"), max_length=100)
     country = models.ForeignKey("declarations.Country", on_delete=models.PROTECT, verbose_name=_("country"))

@@ -13,8 +13,9 @@ from declarations.choices import MessageType, ReceiptState, ReceiptType
 class RenderedMessage(models.Model):
     """One rendered CEB message; bytes never change after storing (a new version is a new row)."""
 
+    # Indexed by the (declaration, message_type, version) unique constraint, which leads with it.
     declaration = models.ForeignKey(
-        "declarations.Declaration", on_delete=models.PROTECT, related_name="messages"
+        "declarations.Declaration", on_delete=models.PROTECT, related_name="messages", db_index=False
     )
     message_type = models.CharField(_("message type"), max_length=6, choices=MessageType.choices)
     version = models.PositiveIntegerField(_("version"))

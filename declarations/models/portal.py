@@ -11,7 +11,10 @@ class CatalogueItem(models.Model):
     """The enterprise's own product catalogue (商品库) used to fill goods lines."""
 
     enterprise = models.ForeignKey(
-        "declarations.Enterprise", on_delete=models.CASCADE, related_name="catalogue"
+        "declarations.Enterprise",
+        on_delete=models.CASCADE,
+        related_name="catalogue",
+        db_index=False,  # indexed by catalogue_item_unique, which leads with it
     )
     item_no = models.CharField(_("item number"), max_length=20)
     item_name = models.CharField(_("item name"), max_length=250)
