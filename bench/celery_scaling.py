@@ -258,8 +258,10 @@ def main() -> None:
     parser.add_argument(
         "--pool",
         choices=["prefork", "solo"],
-        default="solo",
-        help="prefork: one worker, N pool processes; solo: N workers of one process each (default %(default)s)",
+        nargs="+",
+        default=["solo"],
+        help="prefork: one worker, N pool processes; solo: N workers of one process each (default solo); "
+        "both: interleaved in each round",
     )
     parser.add_argument("--keep-files", action="store_true", help="keep the outbox and worker logs")
     args = parser.parse_args()
@@ -280,29 +282,43 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     ids = prepare(args.declarations)
     print(f"{len(ids):,} submitted declarations; worker logs and outbox in {workdir}", flush=True)
-    timings: dict[int, list[float]] = {c: [] for c in args.concurrency}
+    timings: dict[tuple[str, int], list[float]] = {(p, c): [] for p in args.pool for c in args.concurrency}
     for round_number in range(1, args.repeat + 1):
-        for concurrency in args.concurrency:
-            elapsed = run(ids, concurrency, args.pool, env, workdir, args.timeout)
-            timings[concurrency].append(elapsed)
-            print(
-                f"round {round_number}, {args.pool} concurrency {concurrency}: {elapsed:.1f} s, "
-                f"{len(ids) / elapsed:.1f} declarations/s ({3 * len(ids) / elapsed:.0f} messages/s)",
-                flush=True,
-            )
+        for pool in args.pool:
+            for concurrency in args.concurrency:
+                elapsed = run(ids, concurrency, pool, env, workdir, args.timeout)
+                timings[pool, concurrency].append(elapsed)
+                print(
+                    f"round {round_number}, {pool} concurrency {concurrency}: {elapsed:.1f} s, "
+                    f"{len(ids) / elapsed:.1f} declarations/s ({3 * len(ids) / elapsed:.0f} messages/s)",
+                    flush=True,
+                )
     first, last = args.concurrency[0], args.concurrency[-1]
-    if first != last:
+    median = {key: statistics.median(values) for key, values in timings.items()}
+    for pool in args.pool:
+        if first == last:
+            break
         for round_number in range(args.repeat):
-            speedup = timings[first][round_number] / timings[last][round_number]
-            print(f"round {round_number + 1}: speed-up of concurrency {last} over {first}: {speedup:.2f}x")
-        median = {c: statistics.median(values) for c, values in timings.items()}
+            speedup = timings[pool, first][round_number] / timings[pool, last][round_number]
+            print(
+                f"round {round_number + 1}, {pool}: speed-up of concurrency {last} over {first}: {speedup:.2f}x"
+            )
         print(
-            f"median: concurrency {first} {median[first]:.1f} s, {last} {median[last]:.1f} s; speed-up "
-            f"{median[first] / median[last]:.2f}x (goal for 2 over 1: >= 1.8x)"
+            f"median, {pool}: concurrency {first} {median[pool, first]:.1f} s, {last} {median[pool, last]:.1f} s; "
+            f"speed-up {median[pool, first] / median[pool, last]:.2f}x (goal for 2 over 1: >= 1.8x)"
         )
+    if len(args.pool) > 1:
+        # The same work by both set-ups, measured in the same rounds: which one is faster at each concurrency.
+        for concurrency in args.concurrency:
+            print(
+                f"median at concurrency {concurrency}: "
+                + ", ".join(
+                    f"{pool} {len(ids) / median[pool, concurrency]:.1f} declarations/s" for pool in args.pool
+                )
+            )
     written = sum(1 for _ in (workdir / "outbox").glob("*.xml"))
     print(
-        f"outbox files: {written:,} (3 per declaration and run: {3 * len(ids) * len(args.concurrency) * args.repeat:,})"
+        f"outbox files: {written:,} (3 per declaration and run: {3 * len(ids) * len(timings) * args.repeat:,})"
     )
     if not args.keep_files:
         shutil.rmtree(workdir)
