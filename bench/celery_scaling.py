@@ -148,14 +148,10 @@ def start_workers(concurrency: int, pool: str, env: dict[str, str], workdir: Pat
     each (no parent handing the tasks to a pool child), as docker-compose's worker runs."""
     from exporter_portal.celery import app
 
-    count, options = (
-        (1, ["--pool=prefork", f"--concurrency={concurrency}"])
-        if pool == "prefork"
-        else (
-            concurrency,
-            ["--pool=solo"],
-        )
-    )
+    if pool == "prefork":
+        count, options = 1, ["--pool=prefork", f"--concurrency={concurrency}"]
+    else:
+        count, options = concurrency, ["--pool=solo"]
     workers = []
     for number in range(count):
         log = workdir / f"worker-{pool}-{concurrency}-{number}.log"
@@ -295,9 +291,7 @@ def main() -> None:
                 )
     first, last = args.concurrency[0], args.concurrency[-1]
     median = {key: statistics.median(values) for key, values in timings.items()}
-    for pool in args.pool:
-        if first == last:
-            break
+    for pool in args.pool if first != last else ():
         for round_number in range(args.repeat):
             speedup = timings[pool, first][round_number] / timings[pool, last][round_number]
             print(
