@@ -1,10 +1,14 @@
 """Bulk-import benchmark (not a test, not run by default).
 
-    .venv/bin/python bench/bulk_import.py [--declarations 10000] [--lines 10] [--repeat 3]
+    .venv/bin/python bench/bulk_import.py [--declarations 10000] [--lines 10] [--repeat 3] [--outbox DIR]
 
 (a) raw floor: python-calamine read + lxml build of CEB603 + XSD validation, no Django in the measured part;
 (b) our import end to end (read, validate, store, render, XSD-check, store the messages, outbox) on a fresh
 test database: SQLite, or PostgreSQL when DATABASE_URL points there. Prints lines/s for both, the ratio (b)/(a) and peak RSS.
+
+(b) writes 30,000 new files: what the outbox's filesystem charges for a new file is part of its figure. The bench
+prints it (CPU per file created, from a probe in the outbox folder's filesystem) and --outbox puts the outbox
+folders on another filesystem, as a deployment gives the outbox its own volume (docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -150,6 +154,24 @@ def our_import(path: Path, user, outbox: Path) -> tuple[float, dict]:
     return elapsed, {**job.counts, "timings": job.timings, "outbox_files": files, "error": job.error_message}
 
 
+PROBE_FILES = 2_000
+
+
+def file_creation_probe(directory: Path) -> tuple[float, Path]:
+    """CPU microseconds the filesystem of ``directory`` takes to create (and write) one small new file.
+
+    The probe's files are left in place until the caller removes the returned folder after the round: removed
+    at once, their freed inodes would be handed to the import's first files, which would then cost less than
+    new ones."""
+    probe = Path(tempfile.mkdtemp(prefix=".bench-probe-", dir=directory))
+    started = time.process_time()
+    for number in range(PROBE_FILES):
+        fd = os.open(probe / f"p{number:05d}.xml", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        os.write(fd, b"<probe/>")
+        os.close(fd)
+    return (time.process_time() - started) / PROBE_FILES * 1e6, probe
+
+
 def _cpu_seconds() -> tuple[float, float]:
     """CPU seconds of this process and of its finished children (the render processes, once closed)."""
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -201,6 +223,12 @@ def main() -> None:
         "--repeat", type=int, default=1, help="rounds on a fresh database each, then the medians (default 1)"
     )
     parser.add_argument(
+        "--outbox",
+        type=Path,
+        default=None,
+        help="folder in which each round's outbox folder is made (default: the bench's temp folder)",
+    )
+    parser.add_argument(
         "--settle",
         type=float,
         default=10,
@@ -235,8 +263,9 @@ def main() -> None:
                 old_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
                 try:
                     _settle(args.settle)
+                    outbox_parent = args.outbox if args.outbox is not None else Path(tmp)
                     raw_seconds, ours_seconds, info, customs_code = _round(
-                        args, path, Path(tmp) / f"outbox-{number}", customs_code
+                        args, path, outbox_parent / f"outbox-{number}", customs_code
                     )
                 finally:
                     connection.creation.destroy_test_db(old_name, verbosity=0)
@@ -303,6 +332,12 @@ def _round(args, path: Path, outbox: Path, customs_code: str | None) -> tuple[fl
         f"(a) raw floor: {raw_seconds:.1f} s, {total_lines / raw_seconds:,.0f} lines/s, {invalid} invalid; "
         f"peak RSS {raw_rss:.0f} MB (own process)"
     )
+    outbox.parent.mkdir(parents=True, exist_ok=True)
+    per_file, probe = file_creation_probe(outbox.parent)
+    print(
+        f"outbox filesystem ({outbox.parent}): {per_file:.0f} µs of CPU per new file "
+        f"({PROBE_FILES:,} probe files; a freshly made ext4 takes about 20)"
+    )
     own_before, children_before = _cpu_seconds()
     server_before = _postgres_cpu_seconds() if connection.vendor == "postgresql" else None
     ours_seconds, info = our_import(path, user, outbox)
@@ -327,6 +362,7 @@ def _round(args, path: Path, outbox: Path, customs_code: str | None) -> tuple[fl
         f"even with perfect overlap (ratio <= {raw_seconds / (cpu_total / cpu_count()):.2f})"
     )
     shutil.rmtree(outbox, ignore_errors=True)  # 30,000 files a round
+    shutil.rmtree(probe, ignore_errors=True)
     return raw_seconds, ours_seconds, info, exporter.customs_code
 
 

@@ -7,6 +7,7 @@ agent. The rules run with one RuleContext per job, and good declarations are sav
 
 from __future__ import annotations
 
+import copy
 import functools
 import gc
 import hashlib
@@ -55,7 +56,7 @@ from declarations.services.bulk_store import (
 )
 from declarations.services.bulk_submit import BulkSubmission
 from declarations.spreadsheets.columns import FLAG, GOODS_COLUMNS, HEAD_COLUMNS, SHEET_GOODS, SHEET_HEAD
-from declarations.spreadsheets.reader import Row, Workbook, find_sheet, read_workbook
+from declarations.spreadsheets.reader import Row, Workbook, find_sheet, workbook_reading
 from declarations.spreadsheets.report import CellError, build_report
 
 logger = logging.getLogger(__name__)
@@ -408,6 +409,14 @@ def _collector_paused():
             gc.enable()
 
 
+def _check_row_count(rows: int, max_rows: int) -> None:
+    if rows > max_rows:
+        raise ImportRejected(
+            _("The workbook has %(rows)s rows; at most %(max)s are accepted.")
+            % {"rows": rows, "max": max_rows}
+        )
+
+
 def _run(job: ImportJob) -> None:
     timings: dict[str, float] = {}
     started = time.perf_counter()
@@ -422,27 +431,25 @@ def _run(job: ImportJob) -> None:
 
 
 def _run_with(job: ImportJob, submission, timings: dict, started: float, max_rows: int) -> None:
-    with _local_path(job) as path:
-        workbook = read_workbook(path)
-    rows = len(workbook.head.rows) + len(workbook.goods.rows)
-    if not workbook.head.present:
-        raise ImportRejected(
-            _("The workbook has no sheet “%(sheet)s”; please use the template.")
-            % {"sheet": workbook.head.name}
-        )
-    if rows > max_rows:
-        raise ImportRejected(
-            _("The workbook has %(rows)s rows; at most %(max)s are accepted.")
-            % {"rows": rows, "max": max_rows}
-        )
+    with _local_path(job) as path, workbook_reading(path) as workbook:
+        if not workbook.head.present:
+            raise ImportRejected(
+                _("The workbook has no sheet “%(sheet)s”; please use the template.")
+                % {"sheet": workbook.head.name}
+            )
+        _check_row_count(len(workbook.head.rows), max_rows)
+        importer = _Importer(job=job, workbook=workbook)
+        importer.prepare()  # while the goods sheet is still being read
+        rows = len(workbook.head.rows) + len(workbook.goods.rows)
+    _check_row_count(rows, max_rows)
     timings["read"] = round(time.perf_counter() - started, 3)
     ImportJob.objects.filter(pk=job.pk).update(rows_total=rows)
 
     mark = time.perf_counter()
-    importer = _Importer(job=job, workbook=workbook)
-    # Each STORE_CHUNK of good declarations is stored as soon as it is checked, so the model objects of
-    # 10,000 declarations are never all in memory. The duplicate lookups were read before the first store,
-    # so a declaration is checked exactly as if nothing had been stored yet.
+    # Each STORE_CHUNK of good declarations is stored as soon as it is checked, so the goods lines' model
+    # objects (100,000 for 10,000 declarations) are never all in memory; the heads are, from prepare() on.
+    # The duplicate lookups were read before the first store, so a declaration is checked exactly as if
+    # nothing had been stored yet.
     importer.submission = submission
     importer.check(on_chunk=importer.mark_stored if job.dry_run else importer.store)
     if submission is not None:
@@ -499,6 +506,7 @@ class _Importer:
         self.submission: BulkSubmission | None = None  # set when the stored declarations are submitted too
         self.submit_seconds = 0.0
         self._progress_at = time.monotonic()
+        self._heads: list | None = None  # set by prepare
 
     # -- errors and statuses --
 
@@ -619,18 +627,18 @@ class _Importer:
                     found[(agent_id, declaration.cop_no)] = declaration
         return found
 
-    def check(self, on_chunk=None) -> list[_Candidate]:
-        """Every row checked in one pass; returns the declarations without errors.
+    def prepare(self) -> None:
+        """Everything the checks need that the declarations sheet and the database give, before the goods.
 
-        With ``on_chunk`` the good declarations are handed over every STORE_CHUNK instead (and not returned).
+        Run while the goods sheet is still being read (reader.workbook_reading): the parties, the drafts the
+        rows update, the numbers already taken, and each row's declaration filled from its cells. Nothing is
+        reported here, so the errors keep their order; ``check`` reports them row by row.
         """
-        self._header_errors()
         head_sheet = self.workbook.head
         cop_counts: dict[str, int] = defaultdict(int)
         for row in head_sheet.rows:
             cop_counts[row.values.get("copNo") or ""] += 1
-        goods_by_cop = self._group_goods({cop for cop in cop_counts if cop})
-        by_code, agent_for, warehouses = self._parties()
+        by_code, agent_for, self._warehouses = self._parties()
         plan = []
         for row in head_sheet.rows:
             code = str(row.values.get("ebcCode") or "").upper()
@@ -639,20 +647,55 @@ class _Importer:
         existing = self._existing(
             {(agent, row.values.get("copNo") or "") for row, _e, agent in plan if agent}
         )
-
-        check = _checker()
         # Nothing is stored while checking, so the numbers already taken are read once for the whole file.
-        ctx = _context().with_prefetched_duplicates(
+        self._ctx = _context().with_prefetched_duplicates(
             order_nos={row.values.get("orderNo") for row in head_sheet.rows},
             logistics_nos={row.values.get("logisticsNo") for row in head_sheet.rows},
             cop_nos=set(cop_counts),
         )
+        self._cops = {cop for cop in cop_counts if cop}
         agents = Enterprise.objects.in_bulk({agent for _r, _e, agent in plan if agent})
+        heads = []
+        seen_cops: set[str] = set()
+        for row, enterprise, agent_id in plan:
+            cop_no = row.values.get("copNo") or ""
+            current = existing.get((agent_id, cop_no)) if agent_id else None
+            if current is None:
+                declaration = _declaration_factory()()
+                declaration.created_by = self.user
+                declaration.status = "draft"
+            elif cop_no in seen_cops:
+                # A repeated row is rejected, but checked with its own values: on a copy, so that the draft the
+                # first row updates keeps the first row's.
+                declaration = copy.copy(current)
+            else:
+                declaration = current
+            seen_cops.add(cop_no)
+            self._fill_head(declaration, row.values, enterprise, agents.get(agent_id) if agent_id else None)
+            heads.append((row, enterprise, agent_id, current, declaration))
+        self._heads = heads
+
+    def check(self, on_chunk=None) -> list[_Candidate]:
+        """Every row checked in one pass; returns the declarations without errors.
+
+        With ``on_chunk`` the good declarations are handed over every STORE_CHUNK instead (and not returned).
+        """
+        if self._heads is None:
+            self.prepare()
+        self._header_errors()
+        head_sheet = self.workbook.head
+        goods_by_cop = self._group_goods(self._cops)
+        warehouses = self._warehouses
+        check = _checker()
+        ctx = self._ctx
+        heads, self._heads = self._heads, []
         seen_cops: set[str] = set()
         seen_orders: dict[tuple, int] = {}
         seen_waybills: dict[tuple, int] = {}
         candidates: list[_Candidate] = []
-        for row, enterprise, agent_id in plan:
+        for position in range(len(heads)):
+            row, enterprise, agent_id, current, declaration = heads[position]
+            heads[position] = None  # the candidates hold what is still needed, a chunk at a time
             values = row.values
             cop_no = values.get("copNo") or ""
             goods = goods_by_cop.get(cop_no, []) if cop_no not in seen_cops else []
@@ -683,7 +726,6 @@ class _Importer:
                     % {"code": values.get("ebcCode") or ""},
                 )
 
-            current = existing.get((agent_id, cop_no)) if agent_id else None
             if current is not None and current.status not in EDITABLE_STATUSES:
                 self.error(
                     head_sheet,
@@ -694,13 +736,6 @@ class _Importer:
                     % {"cop_no": cop_no, "status": current.get_status_display()},
                 )
                 own_fields.add("copNo")  # still checked against itself below, never stored
-            if current is not None:
-                declaration = current
-            else:
-                declaration = _declaration_factory()()
-                declaration.created_by = self.user
-                declaration.status = "draft"
-            self._fill_head(declaration, values, enterprise, agents.get(agent_id) if agent_id else None)
             if enterprise is not None and values.get("mode") == Mode.WAREHOUSE and values.get("warehouse"):
                 warehouse = warehouses.get((enterprise.pk, str(values["warehouse"]).strip()))
                 if warehouse is None:

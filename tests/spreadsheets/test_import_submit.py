@@ -355,13 +355,13 @@ def test_the_cycle_collector_waits_for_the_end_of_the_job(registered, user_a, ou
     from declarations.services import imports
 
     seen = []
-    real = imports.read_workbook
+    real = imports.workbook_reading
 
     def read_and_look(path):
         seen.append(gc.isenabled())
         return real(path)
 
-    monkeypatch.setattr(imports, "read_workbook", read_and_look)
+    monkeypatch.setattr(imports, "workbook_reading", read_and_look)
     heads, goods = rows(1)
     assert gc.isenabled()
 

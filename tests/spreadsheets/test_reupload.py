@@ -58,3 +58,25 @@ def test_submitted_declaration_is_not_changed(registered, exporter_a, user_a):
     assert Declaration.objects.get().gross_weight == Decimal("42.5")
     errors = [row[:4] for row in report_book(job)["错误 Errors"].iter_rows(min_row=2, values_only=True)]
     assert errors == [("表头 Declarations", 2, "copNo", "NOT_EDITABLE")]
+
+
+def test_a_repeated_copno_does_not_change_the_draft_its_first_row_updates(registered, exporter_a, user_a):
+    run_import(user_a, fill_template([head_row(exporter_a, 1)], [goods_row("COP-00001", 1)]))
+    declaration = Declaration.objects.get()
+
+    job = run_import(
+        user_a,
+        fill_template(
+            [
+                head_row(exporter_a, 1, grossWeight="50"),
+                head_row(exporter_a, 1, grossWeight="77", orderNo="XL-ORDER-OTHER"),
+            ],
+            [goods_row("COP-00001", 1)],
+        ),
+    )
+
+    declaration.refresh_from_db()
+    assert (job.counts["update"], job.counts["reject"]) == (1, 1)
+    assert (declaration.gross_weight, declaration.order_no) == (Decimal("50"), "XL-ORDER-00001")
+    errors = [row[:4] for row in report_book(job)["错误 Errors"].iter_rows(min_row=2, values_only=True)]
+    assert ("表头 Declarations", 3, "copNo", "DUPLICATE_IN_FILE") in errors
