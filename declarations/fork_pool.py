@@ -22,8 +22,12 @@ from declarations.libc import libc
 _WORKER: dict = {}  # set in each forked worker by _start
 
 
-def _start(parent: int, work: Callable, context: dict) -> None:
+def _start(parent: int, work: Callable, context: dict, niceness: int) -> None:
     _exit_with_parent(parent)
+    if niceness > 0:
+        # Yield the CPU to the caller: it feeds the workers and is the one serial step, so with more busy
+        # processes than CPUs it would otherwise get a CPU only part of the time and hold them all up.
+        os.nice(niceness)
     # A worker lives as long as its pool (one job) and handles plain data that reference counting frees: the
     # cycle collector would only walk it.
     gc.disable()
@@ -86,8 +90,9 @@ def peak_rss_mb() -> float:
 class ForkPool:
     """``submit(items)`` returns a Future of ``work(items, **context)``; ``close()`` when done."""
 
-    def __init__(self, *, processes: int, work: Callable, context: dict):
+    def __init__(self, *, processes: int, work: Callable, context: dict, niceness: int = 0):
         self.processes = max(1, processes)
+        self.niceness = max(0, niceness)  # added to the workers' nice value (lower priority); 0 keeps the caller's
         self.work = work
         self.context = context
         self._executor: ProcessPoolExecutor | None = None
@@ -107,7 +112,7 @@ class ForkPool:
             max_workers=self.processes,
             mp_context=multiprocessing.get_context("fork"),
             initializer=_start,
-            initargs=(os.getpid(), self.work, self.context),
+            initargs=(os.getpid(), self.work, self.context, self.niceness),
         )
 
     def submit(self, items: Sequence) -> Future:

@@ -173,6 +173,8 @@ OUTBOX_DIR = Path(os.environ.get("OUTBOX_DIR", EXCHANGE_ROOT / "outbox"))
 OUTBOX_STAGED_MAX_AGE = int(os.environ.get("OUTBOX_STAGED_MAX_AGE", "3600"))
 # Processes that render an import's declarations when it submits them; 0 means one per CPU, 1 renders inline.
 BULK_RENDER_PROCESSES = int(os.environ.get("BULK_RENDER_PROCESSES", "0"))
+# Added to those processes' nice value: the importing process, which feeds them, keeps a CPU (docs/benchmarks.md).
+BULK_RENDER_NICENESS = int(os.environ.get("BULK_RENDER_NICENESS", "10"))
 INBOX_DIR = Path(os.environ.get("INBOX_DIR", EXCHANGE_ROOT / "inbox"))
 
 # Domain settings.

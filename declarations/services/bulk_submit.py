@@ -153,6 +153,7 @@ class BulkSubmission:
             processes=processes,
             work=_render_and_stage,
             context={"signer": signer or get_signer(), "at": china_time(at), "outbox": self.outbox},
+            niceness=int(getattr(settings, "BULK_RENDER_NICENESS", 0) or 0),
         )
         self.in_flight = processes + 1  # every worker busy and one chunk ready for the first to come back
         self.result = BulkSubmitResult()

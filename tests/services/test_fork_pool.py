@@ -120,3 +120,19 @@ def test_workers_run_without_the_cycle_collector():
         assert pool.submit([1]).result() is False
     finally:
         pool.close()
+
+
+def _niceness(items):
+    return os.nice(0)
+
+
+@pytest.mark.parametrize("niceness", [0, 7])
+def test_workers_run_at_the_niceness_asked_for_above_the_callers(niceness):
+    callers = os.nice(0)
+    pool = ForkPool(processes=2, work=_niceness, context={}, niceness=niceness)
+    try:
+        pool.start()
+        assert [pool.submit([n]).result() for n in range(4)] == [callers + niceness] * 4
+    finally:
+        pool.close()
+    assert os.nice(0) == callers
