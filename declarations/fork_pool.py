@@ -92,9 +92,8 @@ class ForkPool:
 
     def __init__(self, *, processes: int, work: Callable, context: dict, niceness: int = 0):
         self.processes = max(1, processes)
-        self.niceness = max(
-            0, niceness
-        )  # added to the workers' nice value (lower priority); 0 keeps the caller's
+        # Added to the workers' nice value (a lower priority); 0 leaves them at the caller's.
+        self.niceness = max(0, niceness)
         self.work = work
         self.context = context
         self._executor: ProcessPoolExecutor | None = None

@@ -635,9 +635,7 @@ class _Importer:
         reported here, so the errors keep their order; ``check`` reports them row by row.
         """
         head_sheet = self.workbook.head
-        cop_counts: dict[str, int] = defaultdict(int)
-        for row in head_sheet.rows:
-            cop_counts[row.values.get("copNo") or ""] += 1
+        cops = {row.values.get("copNo") or "" for row in head_sheet.rows}
         by_code, agent_for, self._warehouses = self._parties()
         plan = []
         for row in head_sheet.rows:
@@ -651,20 +649,21 @@ class _Importer:
         self._ctx = _context().with_prefetched_duplicates(
             order_nos={row.values.get("orderNo") for row in head_sheet.rows},
             logistics_nos={row.values.get("logisticsNo") for row in head_sheet.rows},
-            cop_nos=set(cop_counts),
+            cop_nos=cops,
         )
-        self._cops = {cop for cop in cop_counts if cop}
+        self._cops = cops - {""}
         agents = Enterprise.objects.in_bulk({agent for _r, _e, agent in plan if agent})
         heads = []
         seen_cops: set[str] = set()
         for row, enterprise, agent_id in plan:
             cop_no = row.values.get("copNo") or ""
             current = existing.get((agent_id, cop_no)) if agent_id else None
+            repeated = cop_no in seen_cops
             if current is None:
                 declaration = _declaration_factory()()
                 declaration.created_by = self.user
                 declaration.status = "draft"
-            elif cop_no in seen_cops:
+            elif repeated:
                 # A repeated row is rejected, but checked with its own values: on a copy, so that the draft the
                 # first row updates keeps the first row's.
                 declaration = copy.copy(current)
@@ -672,7 +671,7 @@ class _Importer:
                 declaration = current
             seen_cops.add(cop_no)
             self._fill_head(declaration, row.values, enterprise, agents.get(agent_id) if agent_id else None)
-            heads.append((row, enterprise, agent_id, current, declaration))
+            heads.append((row, enterprise, agent_id, current, declaration, repeated))
         self._heads = heads
 
     def check(self, on_chunk=None) -> list[_Candidate]:
@@ -689,20 +688,19 @@ class _Importer:
         check = _checker()
         ctx = self._ctx
         heads, self._heads = self._heads, []
-        seen_cops: set[str] = set()
         seen_orders: dict[tuple, int] = {}
         seen_waybills: dict[tuple, int] = {}
         candidates: list[_Candidate] = []
         for position in range(len(heads)):
-            row, enterprise, agent_id, current, declaration = heads[position]
+            row, enterprise, agent_id, current, declaration, repeated = heads[position]
             heads[position] = None  # the candidates hold what is still needed, a chunk at a time
             values = row.values
             cop_no = values.get("copNo") or ""
-            goods = goods_by_cop.get(cop_no, []) if cop_no not in seen_cops else []
+            goods = goods_by_cop.get(cop_no, []) if not repeated else []
             before = len(self.outcome.errors)
             own_fields: set[str] = set()
 
-            if cop_no and cop_no in seen_cops:
+            if cop_no and repeated:
                 self.error(
                     head_sheet,
                     row.number,
@@ -711,7 +709,6 @@ class _Importer:
                     _("The enterprise document number “%(cop_no)s” appears more than once in this file.")
                     % {"cop_no": cop_no},
                 )
-            seen_cops.add(cop_no)
             if enterprise is None:
                 own_fields.update({"ebcCode", "agentCode"})
                 self.error(

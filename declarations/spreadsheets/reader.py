@@ -384,24 +384,16 @@ def _normalise_column(column: Column, index: int, records: list, too_long: list)
     return out
 
 
-def read_workbook(path) -> Workbook:
-    """Read both data sheets; the caller has already checked size, zip structure and row counts."""
-    book = CalamineWorkbook.from_path(str(path))
-    return Workbook(
-        head=_read_sheet(book, SHEET_HEAD, HEAD_COLUMNS),
-        goods=_read_sheet(book, SHEET_GOODS, GOODS_COLUMNS),
-    )
-
-
 def _read_goods(path) -> Sheet:
     return _read_sheet(CalamineWorkbook.from_path(str(path)), SHEET_GOODS, GOODS_COLUMNS)
 
 
 @contextmanager
 def workbook_reading(path) -> Iterator[Workbook]:
-    """read_workbook, with the goods sheet read in a thread while the caller works on the declarations sheet.
+    """Both data sheets, the goods sheet read in a thread while the caller works on the declarations sheet; the
+    caller has already checked size, zip structure and row counts.
 
-    python-calamine parses a sheet without holding the GIL (about 2 of the 2.5 s a 100,000-line goods sheet
+    python-calamine parses a sheet without holding the GIL (most of the time a 100,000-line goods sheet
     takes), so the caller's Python code runs meanwhile on the other CPU. The declarations sheet is read first
     (it is small); ``workbook.goods`` waits for the rest. Leaving waits for the thread, so the file must stay
     until then, and a failure in the thread is raised where ``goods`` is read.
