@@ -4,15 +4,26 @@ The workers are forked from the caller, so they share its settings, code tables 
 start in milliseconds. They never use the caller's database connection: they receive plain data (pickled)
 and return plain data. ``work(items, **context)`` runs in a worker; the context (a signer, a directory, ...)
 is inherited at fork and need not pickle. With one process everything runs inline, with the same results.
+
+A large result (a bulk submission's part: a megabyte of rendered messages) comes back through a file in the
+pool's own temp folder, and only the file's name through the executor's pipe: the caller's thread that reads
+that pipe needs the GIL back after each 64 KB the pipe holds, and while the caller's main thread computes it
+got it a few milliseconds at a time, so a worker waited a tenth of a second per result before it could start
+the next part (docs/benchmarks.md, ninth round).
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import os
+import pickle
 import resource
+import shutil
 import signal
+import tempfile
+import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
@@ -20,9 +31,10 @@ from contextlib import contextmanager
 from declarations.libc import libc
 
 _WORKER: dict = {}  # set in each forked worker by _start
+SPILL_BYTES = 256 * 1024  # a pickled result at least this large comes back through a file
 
 
-def _start(parent: int, work: Callable, context: dict, niceness: int) -> None:
+def _start(parent: int, work: Callable, context: dict, niceness: int, spill_dir: str) -> None:
     _exit_with_parent(parent)
     if niceness > 0:
         # Yield the CPU to the caller: it feeds the workers and is the one serial step, so with more busy
@@ -31,7 +43,7 @@ def _start(parent: int, work: Callable, context: dict, niceness: int) -> None:
     # A worker lives as long as its pool (one job) and handles plain data that reference counting frees: the
     # cycle collector would only walk it.
     gc.disable()
-    _WORKER.update(work=work, context=context)
+    _WORKER.update(work=work, context=context, spill_dir=spill_dir)
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -50,8 +62,53 @@ def _exit_with_parent(parent: int) -> None:
 _PR_SET_PDEATHSIG = 1
 
 
+class _Spilled:
+    """A result left in a file of the pool's spill folder: the name is what goes through the pipe."""
+
+    __slots__ = ("path",)
+
+    def __init__(self, path: str):
+        self.path = path
+
+
 def _run(items: Sequence):
-    return _WORKER["work"](items, **_WORKER["context"])
+    result = _WORKER["work"](items, **_WORKER["context"])
+    data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+    if len(data) < SPILL_BYTES:
+        return result  # pickled again by the executor: small, so cheaper than a file
+    path = os.path.join(_WORKER["spill_dir"], uuid.uuid4().hex)
+    with open(path, "wb") as spill:
+        spill.write(data)
+    return _Spilled(path)
+
+
+def _unspilled(value):
+    if not isinstance(value, _Spilled):
+        return value
+    try:
+        with open(value.path, "rb") as spill:
+            return pickle.loads(spill.read())
+    finally:
+        os.unlink(value.path)
+
+
+def _transfer(inner: Future, outer: Future) -> None:
+    """The worker's outcome to the caller's future, a spilled result read back (in the executor's thread)."""
+    if inner.cancelled():
+        outer.cancel()
+        return
+    if not outer.set_running_or_notify_cancel():
+        with contextlib.suppress(Exception):
+            _unspilled(inner.result())  # nobody wants it, but its file must go
+        return
+    exc = inner.exception()
+    if exc is not None:
+        outer.set_exception(exc)
+        return
+    try:
+        outer.set_result(_unspilled(inner.result()))
+    except BaseException as error:  # the file unreadable: the caller learns it from its future
+        outer.set_exception(error)
 
 
 @contextmanager
@@ -97,6 +154,7 @@ class ForkPool:
         self.work = work
         self.context = context
         self._executor: ProcessPoolExecutor | None = None
+        self._spill_dir: str | None = None
 
     def start(self) -> None:
         """Fork the workers now: before the caller grows (a workbook read), so that they stay small and the
@@ -109,11 +167,12 @@ class ForkPool:
 
     def _new_executor(self) -> ProcessPoolExecutor:
         libc()  # loaded here, so that the workers inherit it instead of each running ldconfig
+        self._spill_dir = tempfile.mkdtemp(prefix="fork-pool-")
         return ProcessPoolExecutor(
             max_workers=self.processes,
             mp_context=multiprocessing.get_context("fork"),
             initializer=_start,
-            initargs=(os.getpid(), self.work, self.context, self.niceness),
+            initargs=(os.getpid(), self.work, self.context, self.niceness, self._spill_dir),
         )
 
     def submit(self, items: Sequence) -> Future:
@@ -127,9 +186,16 @@ class ForkPool:
         if self._executor is None:
             self._executor = self._new_executor()
         with _children_allowed():
-            return self._executor.submit(_run, items)
+            inner = self._executor.submit(_run, items)
+        outer: Future = Future()
+        inner.add_done_callback(lambda done: _transfer(done, outer))
+        return outer
 
     def close(self) -> None:
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
+        if self._spill_dir is not None:
+            # Empty unless a worker died between writing a result and returning it.
+            shutil.rmtree(self._spill_dir, ignore_errors=True)
+            self._spill_dir = None

@@ -42,7 +42,11 @@ class RenderedMessage(models.Model):
 
     @property
     def file_name(self) -> str:
-        return f"{self.message_type}_{self.guid}.xml"
+        return self.file_name_for(self.message_type, self.guid)
+
+    @staticmethod
+    def file_name_for(message_type: str, guid: str) -> str:
+        return f"{message_type}_{guid}.xml"
 
     @staticmethod
     def file_name_expression() -> Concat:
@@ -58,9 +62,14 @@ class RenderedMessage(models.Model):
             version=version,
             guid=rendered.guid,
             content=rendered.content,
-            sha256=hashlib.sha256(rendered.content).hexdigest(),
+            sha256=cls.digest(rendered.content),
             signed=getattr(rendered, "signed", False),
         )
+
+    @staticmethod
+    def digest(content: bytes) -> str:
+        """What ``sha256`` holds for these bytes."""
+        return hashlib.sha256(content).hexdigest()
 
 
 class Receipt(models.Model):

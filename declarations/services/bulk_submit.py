@@ -39,7 +39,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from django.conf import settings
-from django.db import transaction
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -51,14 +52,59 @@ from declarations.messages.render import render_all
 from declarations.messages.schema import SchemaInvalid
 from declarations.messages.signing import Signer, get_signer
 from declarations.models import Declaration, DeclarationLine, RenderedMessage
-from declarations.services.bulk_store import RowMaker, id_batches, insert_rows, insertable_fields
+from declarations.services.bulk_store import id_batches, insert_rows, insertable_fields
 from declarations.services.dispatch import task_fallback_done
 from declarations.services.status import declarations_advance_bulk
 from declarations.services.submission import declarations_submit_checked
 
-_MESSAGE_ROWS = RowMaker(insertable_fields(RenderedMessage), add=True)
-_GUID_AT = _MESSAGE_ROWS.columns.index("guid")
-_TYPE_AT = _MESSAGE_ROWS.columns.index("message_type")
+
+class _MessageRows:
+    """RenderedMessage rows (tuples of database values) for rendered messages, made in the render processes.
+
+    The values are those ``RenderedMessage.from_rendered`` with ``written_at`` and ``outbox_file`` set would
+    store through RowMaker, built without a model instance per message (its __init__ and the per-row
+    conversion were a tenth of a render process's time): the timestamps are converted for the database once per
+    part, the content by its field as RowMaker converts it, and ``created_at`` is the time the rows are made,
+    as auto_now_add would set it then.
+    """
+
+    def __init__(self):
+        fields = insertable_fields(RenderedMessage)
+        self.columns = [f.column for f in fields]
+        self._names = [f.attname for f in fields]
+        made = {"declaration_id", "message_type", "version", "guid", "content", "sha256", "signed"}
+        made |= {"outbox_file", "written_at", "created_at"}
+        if set(self._names) != made:  # a new field needs a value here: fail on import, not in a worker
+            raise ImproperlyConfigured(f"RenderedMessage fields changed: {sorted(set(self._names) ^ made)}")
+        self._content = RenderedMessage._meta.get_field("content")
+        self._time = RenderedMessage._meta.get_field("written_at")
+        self.guid_at = self.columns.index("guid")
+        self.type_at = self.columns.index("message_type")
+
+    def rows(self, declaration, rendered: Sequence, *, written_at: datetime) -> list[tuple]:
+        at = self._time.get_db_prep_save(written_at, connection)
+        prep_content = self._content.get_db_prep_save
+        names = self._names
+        rows = []
+        for message in rendered:
+            message_type = str(message.message_type)
+            values = {
+                "declaration_id": declaration.pk,
+                "message_type": message_type,
+                "version": declaration.version,
+                "guid": message.guid,
+                "content": _picklable(prep_content(message.content, connection)),
+                "sha256": RenderedMessage.digest(message.content),
+                "signed": bool(getattr(message, "signed", False)),
+                "outbox_file": RenderedMessage.file_name_for(message_type, message.guid),
+                "written_at": at,
+                "created_at": at,
+            }
+            rows.append(tuple([values[name] for name in names]))
+        return rows
+
+
+_MESSAGE_ROWS = _MessageRows()
 # The renderers read the lines' fields only: plain tuples pickle in a tenth of the time of model instances.
 _LINE_FIELDS = [f.attname for f in DeclarationLine._meta.concrete_fields]
 _line_values = operator.attrgetter(*_LINE_FIELDS)
@@ -94,7 +140,7 @@ def _render_and_stage(
 ) -> _RenderedChunk:
     """In a worker: every message of each (declaration, line tuples), as rows to insert and staged files."""
     chunk = _RenderedChunk()
-    messages: dict[int, list[RenderedMessage]] = {}
+    rendered_by: dict[int, tuple[Declaration, list]] = {}
     for declaration, line_values in items:
         lines = [SimpleNamespace(**dict(zip(_LINE_FIELDS, values, strict=True))) for values in line_values]
         try:
@@ -103,28 +149,25 @@ def _render_and_stage(
             # As on the worker: a message that fails our XSD is never stored or sent.
             chunk.failed[declaration.pk] = str(exc)
             continue
-        messages[declaration.pk] = [
-            RenderedMessage.from_rendered(
-                declaration=declaration, version=declaration.version, rendered=message
-            )
-            for message in rendered
-        ]
-    owner = {m.file_name: pk for pk, rows in messages.items() for m in rows}
-    files = [(m.file_name, bytes(m.content)) for rows in messages.values() for m in rows]
+        rendered_by[declaration.pk] = (declaration, rendered)
+    owner, files = {}, []
+    for pk, (_declaration, rendered) in rendered_by.items():
+        for message in rendered:
+            name = RenderedMessage.file_name_for(str(message.message_type), message.guid)
+            owner[name] = pk
+            files.append((name, bytes(message.content)))
     for item in exchange.outbox_stage_many(directory=outbox, files=files):
         chunk.staged.setdefault(owner[item.target.name], []).append(item)
     written_at = timezone.now()  # every file is durable (under its temp name) from here on
-    for pk, rows in messages.items():
-        for message in rows:
-            message.written_at, message.outbox_file = written_at, message.file_name
-        chunk.rows[pk] = [_picklable(_MESSAGE_ROWS(message)) for message in rows]
+    for pk, (declaration, rendered) in rendered_by.items():
+        chunk.rows[pk] = _MESSAGE_ROWS.rows(declaration, rendered, written_at=written_at)
     chunk.peak_rss_mb = peak_rss_mb()
     return chunk
 
 
-def _picklable(row: tuple) -> tuple:
+def _picklable(value):
     # SQLite's driver takes the content as a memoryview, which cannot be sent back; bytes insert the same.
-    return tuple(bytes(value) if isinstance(value, memoryview) else value for value in row)
+    return bytes(value) if isinstance(value, memoryview) else value
 
 
 def bulk_render_processes() -> int:
@@ -258,7 +301,10 @@ class BulkSubmission:
                 to_status=DeclarationStatus.SENT,
                 source=EventSource.SYSTEM,
                 notes={
-                    pk: ", ".join(f"{row[_TYPE_AT]}_{row[_GUID_AT]}.xml" for row in rows)
+                    pk: ", ".join(
+                        RenderedMessage.file_name_for(row[_MESSAGE_ROWS.type_at], row[_MESSAGE_ROWS.guid_at])
+                        for row in rows
+                    )
                     for pk, rows in chunk.rows.items()
                 },
             )

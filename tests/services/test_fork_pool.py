@@ -136,3 +136,47 @@ def test_workers_run_at_the_niceness_asked_for_above_the_callers(niceness):
     finally:
         pool.close()
     assert os.nice(0) == callers
+
+
+def _large(items, *, size):
+    return [bytes([item]) * size for item in items]
+
+
+def test_a_large_result_comes_back_through_a_file_that_is_removed(monkeypatch):
+    from declarations import fork_pool
+
+    pool = ForkPool(processes=2, work=_large, context={"size": fork_pool.SPILL_BYTES})
+    spilled = []
+    unspilled = fork_pool._unspilled
+    monkeypatch.setattr(fork_pool, "_unspilled", lambda value: (spilled.append(value), unspilled(value))[1])
+    try:
+        pool.start()
+        spill_dir = Path(pool._spill_dir)
+        results = [pool.submit([n, n + 1]).result() for n in range(3)]
+        small = pool.submit([]).result()
+        assert list(spill_dir.iterdir()) == []
+    finally:
+        pool.close()
+    assert results == [
+        [bytes([n]) * fork_pool.SPILL_BYTES, bytes([n + 1]) * fork_pool.SPILL_BYTES] for n in range(3)
+    ]
+    assert small == []
+    assert sum(isinstance(value, fork_pool._Spilled) for value in spilled) == 3  # the empty one came by pipe
+    assert not spill_dir.exists()
+
+
+def _unreadable(items):
+    return items
+
+
+def test_a_spilled_result_that_cannot_be_read_fails_its_future(monkeypatch):
+    from declarations import fork_pool
+
+    pool = ForkPool(processes=2, work=_unreadable, context={})
+    try:
+        pool.start()
+        monkeypatch.setattr(fork_pool, "_unspilled", lambda value: (_ for _ in ()).throw(OSError("gone")))
+        with pytest.raises(OSError, match="gone"):
+            pool.submit([1]).result()
+    finally:
+        pool.close()
