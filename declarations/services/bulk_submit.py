@@ -310,7 +310,10 @@ class BulkSubmission:
             )
             stored = {pk: chunk.rows[pk] for pk in sent}
             insert_rows(
-                RenderedMessage, _MESSAGE_ROWS.columns, [row for rows in stored.values() for row in rows]
+                RenderedMessage,
+                _MESSAGE_ROWS.columns,
+                [row for rows in stored.values() for row in rows],
+                binary=True,
             )
             if chunk.failed:
                 # As on the worker: a message that fails our XSD is never stored or sent.
