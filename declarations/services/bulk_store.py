@@ -198,13 +198,13 @@ def insert_rows(
             cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
 
 
+_TYPE_MODIFIER = re.compile(r"\(.*?\)")
+
+
 def _column_types(model: type[models.Model], columns: Sequence[str]) -> list[str]:
     """The PostgreSQL type name of each column ("varchar(6)" -> "varchar"), as the binary COPY needs them."""
     by_column = {f.column: f for f in model._meta.concrete_fields}
     return [_TYPE_MODIFIER.sub("", by_column[c].db_type(connection)).strip() for c in columns]
-
-
-_TYPE_MODIFIER = re.compile(r"\(.*?\)")
 
 
 def update_rows(model: type[models.Model], columns: Sequence[str], rows: list[tuple]) -> None:

@@ -57,6 +57,20 @@ from declarations.services.dispatch import task_fallback_done
 from declarations.services.status import declarations_advance_bulk
 from declarations.services.submission import declarations_submit_checked
 
+# The values _MessageRows.rows gives each row, by field name.
+_MESSAGE_VALUES = (
+    "declaration_id",
+    "message_type",
+    "version",
+    "guid",
+    "content",
+    "sha256",
+    "signed",
+    "outbox_file",
+    "written_at",
+    "created_at",
+)
+
 
 class _MessageRows:
     """RenderedMessage rows (tuples of database values) for rendered messages, made in the render processes.
@@ -72,14 +86,12 @@ class _MessageRows:
         fields = insertable_fields(RenderedMessage)
         self.columns = [f.column for f in fields]
         self._names = [f.attname for f in fields]
-        made = {"declaration_id", "message_type", "version", "guid", "content", "sha256", "signed"}
-        made |= {"outbox_file", "written_at", "created_at"}
+        made = set(_MESSAGE_VALUES)
         if set(self._names) != made:  # a new field needs a value here: fail on import, not in a worker
             raise ImproperlyConfigured(f"RenderedMessage fields changed: {sorted(set(self._names) ^ made)}")
         self._content = RenderedMessage._meta.get_field("content")
         self._time = RenderedMessage._meta.get_field("written_at")
-        self.guid_at = self.columns.index("guid")
-        self.type_at = self.columns.index("message_type")
+        self.file_at = self.columns.index("outbox_file")
 
     def rows(self, declaration, rendered: Sequence, *, written_at: datetime) -> list[tuple]:
         at = self._time.get_db_prep_save(written_at, connection)
@@ -301,10 +313,7 @@ class BulkSubmission:
                 to_status=DeclarationStatus.SENT,
                 source=EventSource.SYSTEM,
                 notes={
-                    pk: ", ".join(
-                        RenderedMessage.file_name_for(row[_MESSAGE_ROWS.type_at], row[_MESSAGE_ROWS.guid_at])
-                        for row in rows
-                    )
+                    pk: ", ".join(row[_MESSAGE_ROWS.file_at] for row in rows)
                     for pk, rows in chunk.rows.items()
                 },
             )
