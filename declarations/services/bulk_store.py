@@ -169,6 +169,25 @@ def insertable_fields(model: type[models.Model]) -> list[models.Field]:
     ]
 
 
+def reserve_ids(model: type[models.Model], count: int) -> list[int] | None:
+    """``count`` new primary keys from the table's own sequence on PostgreSQL, for rows about to be COPYed with
+    them; None on other databases (SQLite has no sequence to draw from: the caller finds its rows again).
+
+    One round trip, instead of reading the stored rows back to learn their ids: that lookup was the largest
+    single query of a 10,000-declaration import (40 ms a chunk). Ids drawn and never used are gaps, as after a
+    rolled-back INSERT.
+    """
+    if connection.vendor != "postgresql" or count <= 0:
+        return None
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [table, model._meta.pk.column, count],
+        )
+        return [pk for (pk,) in cursor.fetchall()]
+
+
 def insert_rows(
     model: type[models.Model], columns: Sequence[str], rows: list[tuple], *, binary: bool = False
 ) -> None:

@@ -52,6 +52,7 @@ from declarations.services.bulk_store import (
     id_batches,
     insert_rows,
     insertable_fields,
+    reserve_ids,
     update_rows,
 )
 from declarations.services.bulk_submit import BulkSubmission
@@ -93,6 +94,11 @@ def _declaration_inserter() -> RowMaker:
 
 
 @functools.cache
+def _declaration_inserter_with_ids() -> RowMaker:
+    return RowMaker([Declaration._meta.pk, *insertable_fields(Declaration)], add=True)
+
+
+@functools.cache
 def _declaration_updater() -> RowMaker:
     return RowMaker([Declaration._meta.get_field(name) for name in STORED_FIELDS], add=False)
 
@@ -122,7 +128,17 @@ def _declaration_factory():
 
 
 def _insert_declarations(declarations: list[Declaration]) -> None:
-    """INSERT new heads and give each its id (found by agent and copNo, which the database keeps unique)."""
+    """INSERT new heads and give each its id: drawn beforehand where the database can (reserve_ids), else found
+    by agent and copNo, which the database keeps unique."""
+    ids = reserve_ids(Declaration, len(declarations))
+    if ids is not None:
+        for declaration, pk in zip(declarations, ids, strict=True):
+            declaration.pk = pk
+        maker = _declaration_inserter_with_ids()
+        insert_rows(Declaration, maker.columns, [maker(declaration) for declaration in declarations])
+        for declaration in declarations:
+            _mark_stored(declaration)
+        return
     maker = _declaration_inserter()
     rows = [maker(declaration) for declaration in declarations]
     insert_rows(Declaration, maker.columns, rows)
@@ -136,10 +152,14 @@ def _insert_declarations(declarations: list[Declaration]) -> None:
             for pk, cop_no in stored.values_list("pk", "cop_no"):
                 declaration = by_cop[cop_no]
                 declaration.pk = pk
-                declaration._state.adding = False
-                declaration._state.db = connection.alias
+                _mark_stored(declaration)
     if any(declaration.pk is None for declaration in declarations):
         raise DatabaseError("stored declarations were not found again")
+
+
+def _mark_stored(declaration: Declaration) -> None:
+    declaration._state.adding = False
+    declaration._state.db = connection.alias
 
 
 def _insert_lines(lines: list[DeclarationLine]) -> None:

@@ -1,7 +1,7 @@
 """The one place a declaration's status changes; every change writes exactly one StatusEvent."""
 
 import functools
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -109,11 +109,14 @@ def declarations_advance_bulk(
     actor=None,
     notes: Mapping[int, str] | None = None,
     note: str = "",
+    also: Sequence[tuple[Collection[int], Mapping[str, object]]] = (),
 ) -> dict[int, str]:
     """declaration_advance for many declarations (id -> expected version) in the caller's transaction.
 
     Under row locks, those still in their version and at one of ``from_statuses`` move to ``to_status`` with
-    one StatusEvent each (note from ``notes`` by id, else ``note``); the others are left untouched. Returns the
+    one StatusEvent each (note from ``notes`` by id, else ``note``); the others are left untouched. ``also``
+    gives further fields (values or expressions) to set on groups of ids, in the same UPDATE as the status:
+    on PostgreSQL every UPDATE of a row writes a new version of it with an entry in each index. Returns the
     moved ids with the status each came from.
     """
     for from_status in from_statuses:
@@ -134,8 +137,16 @@ def declarations_advance_bulk(
                     moved[pk] = status
         if not moved:
             return moved
-        for batch in id_batches(list(moved)):
-            Declaration.objects.filter(pk__in=batch).update(status=to_status)
+        rest = set(moved)
+        updates = []
+        for pks, fields in also:
+            group = rest.intersection(pks)
+            rest -= group
+            updates.append((group, {"status": to_status, **fields}))
+        updates.append((rest, {"status": to_status}))
+        for pks, fields in updates:
+            for batch in id_batches(sorted(pks)):
+                Declaration.objects.filter(pk__in=batch).update(**fields)
         notes = notes or {}
         # Plain strings: the choices' enum members would each go through the field's conversion.
         to_status, source = str(to_status), str(source)

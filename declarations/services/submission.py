@@ -85,6 +85,10 @@ def declarations_submit_checked(
     """
     with transaction.atomic():
         with_channel = {d.pk: d for d in declarations if d.effective_channel}
+        now = timezone.now()
+        by_channel: dict[str, list[int]] = {}
+        for pk, declaration in with_channel.items():
+            by_channel.setdefault(declaration.effective_channel, []).append(pk)
         moved = declarations_advance_bulk(
             versions={pk: d.version for pk, d in with_channel.items()},
             from_statuses=EDITABLE_STATUSES,
@@ -92,17 +96,13 @@ def declarations_submit_checked(
             source=EventSource.USER,
             actor=actor,
             note=note,
+            also=[
+                (pks, {"version": F("version") + 1, "submitted_at": now, "channel": channel})
+                for channel, pks in by_channel.items()
+            ],
         )
         if not moved:
             return SubmittedChunk([], None)
-        now = timezone.now()
-        by_channel: dict[str, list[int]] = {}
-        for pk in moved:
-            by_channel.setdefault(with_channel[pk].effective_channel, []).append(pk)
-        for channel, pks in by_channel.items():
-            Declaration.objects.filter(pk__in=pks).update(
-                version=F("version") + 1, submitted_at=now, channel=channel
-            )
         for pk in moved:
             declaration = with_channel[pk]
             declaration.version += 1

@@ -194,3 +194,15 @@ def test_blank_factory_uses_the_model_when_init_is_observed():
     finally:
         post_init.disconnect(receiver, sender=DeclarationLine)
     assert bulk_store.blank_factory(DeclarationLine) is not DeclarationLine
+
+
+def test_new_heads_get_the_ids_the_database_stored_them_under(exporter_a):
+    declarations = [f.DeclarationFactory.build(enterprise=exporter_a, agent=exporter_a) for _ in range(3)]
+
+    imports._insert_declarations(declarations)
+
+    stored = dict(Declaration.objects.values_list("cop_no", "pk"))
+    assert {d.cop_no: d.pk for d in declarations} == stored
+    assert all(not d._state.adding for d in declarations)
+    later = f.DeclarationFactory(enterprise=exporter_a, agent=exporter_a)  # the ORM's next id is a new one
+    assert later.pk not in stored.values()
