@@ -179,8 +179,9 @@ def _cpu_seconds() -> tuple[float, float]:
 
 
 def _postgres_cpu_seconds() -> float | None:
-    """CPU seconds of the local PostgreSQL server's processes, from /proc (None where it cannot be read).
-    Its backends for this run exit with the test database, so read before that."""
+    """CPU seconds of the local PostgreSQL server's processes, from /proc (None where it cannot be read): the
+    live ones' own, and what the postmaster has collected from its exited children (a backend whose connection
+    closed, such as the bulk submission's writer's)."""
     proc = Path("/proc")
     if not proc.is_dir():
         return None
@@ -194,7 +195,7 @@ def _postgres_cpu_seconds() -> float | None:
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+        total += sum(int(value) for value in fields[11:15])  # utime, stime, cutime, cstime (clock ticks)
     return total / os.sysconf("SC_CLK_TCK")
 
 

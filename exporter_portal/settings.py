@@ -175,6 +175,8 @@ OUTBOX_STAGED_MAX_AGE = int(os.environ.get("OUTBOX_STAGED_MAX_AGE", "3600"))
 BULK_RENDER_PROCESSES = int(os.environ.get("BULK_RENDER_PROCESSES", "0"))
 # Added to those processes' nice value: the importing process, which feeds them, keeps a CPU (docs/benchmarks.md).
 BULK_RENDER_NICENESS = int(os.environ.get("BULK_RENDER_NICENESS", "10"))
+# PostgreSQL: a submitting import stores its rendered chunks from a thread on a second database connection.
+BULK_WRITER_THREAD = env_bool("BULK_WRITER_THREAD", True)
 INBOX_DIR = Path(os.environ.get("INBOX_DIR", EXCHANGE_ROOT / "inbox"))
 
 # Domain settings.

@@ -165,12 +165,16 @@ class Staged:
     target: Path
 
 
-def outbox_stage_many(*, directory: Path, files: list[tuple[str, bytes]]) -> list[Staged]:
+def outbox_stage_many(
+    *, directory: Path, files: list[tuple[str, bytes]], durable: bool = True
+) -> list[Staged]:
     """The first half of outbox_write_many: write each file under a dot-prefixed temp name and make it durable
     (an fsync each for a small batch; one syncfs for a large one, or an fsync each where syncfs is missing).
 
     A file already in the outbox with the same bytes is not staged again; different bytes raise OutboxConflict
-    before anything is written. Publish the result with outbox_publish or drop it with outbox_discard.
+    before anything is written. Publish the result with outbox_publish or drop it with outbox_discard. With
+    ``durable=False`` the files are only written: the caller makes them durable later (outbox_make_durable),
+    before anything relies on them, and for several batches at once.
     """
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
@@ -196,7 +200,7 @@ def outbox_stage_many(*, directory: Path, files: list[tuple[str, bytes]]) -> lis
             view = memoryview(content)
             while view:
                 view = view[os.write(fd, view) :]
-        if sync_each or not _sync_filesystem(directory):
+        if durable and (sync_each or not _sync_filesystem(directory)):
             _fsync_together(fds)
         for fd in fds:
             os.close(fd)
@@ -208,6 +212,24 @@ def outbox_stage_many(*, directory: Path, files: list[tuple[str, bytes]]) -> lis
         outbox_discard(staged=staged)
         raise
     return staged
+
+
+def outbox_make_durable(*, staged: list[Staged]) -> None:
+    """Make files staged with ``durable=False`` durable: one syncfs of their filesystem for many files, else an
+    fsync each."""
+    if not staged:
+        return
+    directory = staged[0].temp.parent
+    if len(staged) >= SYNCFS_MIN_FILES and _sync_filesystem(directory):
+        return
+    fds = []
+    try:
+        for item in staged:
+            fds.append(os.open(item.temp, os.O_RDONLY))
+        _fsync_together(fds)
+    finally:
+        for fd in fds:
+            os.close(fd)
 
 
 def outbox_publish(*, staged: list[Staged]) -> None:

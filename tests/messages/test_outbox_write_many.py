@@ -155,3 +155,30 @@ def test_syncfs_is_looked_up_once_per_process_not_per_batch(tmp_path, monkeypatc
 
     assert results == [True] * 3
     assert len(spawned) == 1
+
+
+def test_staged_without_durability_is_synced_later_in_one_step(tmp_path, calls, monkeypatch):
+    """durable=False writes the temp files only; outbox_make_durable then syncs them all before any rename."""
+    synced = []
+    monkeypatch.setattr(exchange, "_sync_filesystem", lambda d: synced.append(d) or True)
+    n = exchange.SYNCFS_MIN_FILES
+    first = exchange.outbox_stage_many(directory=tmp_path, files=_files(n)[: n // 2], durable=False)
+    second = exchange.outbox_stage_many(directory=tmp_path, files=_files(n)[n // 2 :], durable=False)
+    assert calls == [] and synced == []  # nothing synced yet
+    assert len(list(tmp_path.glob(".*.tmp"))) == n and not list(tmp_path.glob("*.xml"))
+
+    exchange.outbox_make_durable(staged=first + second)
+    assert synced == [tmp_path] and calls == []  # one syncfs for both batches
+
+    exchange.outbox_publish(staged=first + second)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(name for name, _ in _files(n))
+
+
+def test_few_files_staged_without_durability_are_fsynced_each(tmp_path, calls, monkeypatch):
+    monkeypatch.setattr(exchange, "_sync_filesystem", lambda d: pytest.fail("syncfs for three files"))
+    staged = exchange.outbox_stage_many(directory=tmp_path, files=_files(3), durable=False)
+    assert calls == []
+
+    exchange.outbox_make_durable(staged=staged)
+    assert sorted(path for kind, path in calls) == sorted(os.fspath(item.temp) for item in staged)
+    assert {kind for kind, _ in calls} == {"fsync"}

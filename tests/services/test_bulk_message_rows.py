@@ -73,3 +73,14 @@ def test_stored_rows_read_back_as_the_rendered_messages(submitted):
         assert row.sha256 == RenderedMessage.digest(message.content)
         assert row.outbox_file == f"{message.message_type}_{message.guid}.xml"
         assert row.written_at == WRITTEN_AT and row.created_at == WRITTEN_AT
+
+
+def test_restamped_rows_differ_only_in_their_times(submitted):
+    rendered = render_all(submitted, list(submitted.lines.all()))
+    later = WRITTEN_AT + datetime.timedelta(seconds=3)
+
+    restamped = _MESSAGE_ROWS.restamped(
+        _MESSAGE_ROWS.rows(submitted, rendered, written_at=WRITTEN_AT), written_at=later
+    )
+
+    assert _plain(restamped) == _plain(_MESSAGE_ROWS.rows(submitted, rendered, written_at=later))
