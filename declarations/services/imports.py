@@ -322,7 +322,7 @@ class _Candidate:
     head: Row
     declaration: Declaration
     lines: list[DeclarationLine]
-    goods: list[Row]
+    goods: list[int]  # the Excel row numbers of its goods rows
     is_new: bool
     findings: list[Finding] = field(default_factory=list)
     advice: object = None
@@ -460,7 +460,7 @@ def _run_with(job: ImportJob, submission, timings: dict, started: float, max_row
         _check_row_count(len(workbook.head.rows), max_rows)
         importer = _Importer(job=job, workbook=workbook)
         importer.prepare()  # while the goods sheet is still being read
-        rows = len(workbook.head.rows) + len(workbook.goods.rows)
+        rows = workbook.head.count + workbook.goods.count
     _check_row_count(rows, max_rows)
     timings["read"] = round(time.perf_counter() - started, 3)
     ImportJob.objects.filter(pk=job.pk).update(rows_total=rows)
@@ -496,7 +496,7 @@ def _run_with(job: ImportJob, submission, timings: dict, started: float, max_row
 
     counts = dict(outcome.counts)
     counts["declarations"] = len(workbook.head.rows)
-    counts["lines"] = len(workbook.goods.rows)
+    counts["lines"] = workbook.goods.count
     counts["errors"] = sum(1 for e in outcome.errors if e.severity == "error")
     counts["warnings"] = len(outcome.errors) - counts["errors"]
     if submission is not None:
@@ -533,21 +533,24 @@ class _Importer:
     def error(self, sheet, row: int, key: str, code: str, message: str, severity: str = "error") -> None:
         self.outcome.errors.append(CellError(sheet.name, row, key, code, str(message), severity))
 
-    def finding(self, finding: Finding, head: Row, goods_by_gnum: dict[int, Row]) -> None:
+    def finding(self, finding: Finding, head: Row, goods_by_gnum: dict[int, int]) -> None:
+        """The finding on its cell: a line's on the goods row with its gnum (goods_by_gnum: row numbers)."""
         key = FIELD_TO_COLUMN.get(finding.field, finding.field)
         goods_row = goods_by_gnum.get(finding.gnum) if finding.gnum is not None else None
         if goods_row is not None:
-            sheet, row = self.workbook.goods, goods_row.number
+            sheet, row = self.workbook.goods, goods_row
             key = key if key in GOODS_KEYS else ""
         else:
             sheet, row = self.workbook.head, head.number
             key = key if key in HEAD_KEYS else ""
         self.error(sheet, row, key, finding.code, finding.message, finding.severity)
 
-    def status(self, candidate_head: Row, goods: list[Row], text: str) -> None:
+    def status(self, candidate_head: Row, goods: list[int], text: str) -> None:
+        """The outcome on the head row and on its goods rows (their row numbers)."""
         self.outcome.statuses[(self.workbook.head.name, candidate_head.number)] = text
-        for row in goods:
-            self.outcome.statuses[(self.workbook.goods.name, row.number)] = text
+        name = self.workbook.goods.name
+        for number in goods:
+            self.outcome.statuses[(name, number)] = text
 
     def progress(self, rows: int) -> None:
         self.rows_done += rows
@@ -618,22 +621,26 @@ class _Importer:
                     sheet, row, key, "CELL_TOO_LONG", _("This cell holds more text than Excel allows.")
                 )
 
-    def _group_goods(self, head_cops: set[str]) -> dict[str, list[Row]]:
-        goods: dict[str, list[Row]] = defaultdict(list)
-        for row in self.workbook.goods.rows:
-            cop_no = row.values.get("copNo") or ""
+    def _group_goods(self, head_cops: set[str]) -> dict[str, list[int]]:
+        """The goods sheet's records (their positions, read through its columns) by copNo."""
+        sheet = self.workbook.goods
+        cops = sheet.data.get("copNo") or [None] * sheet.count
+        goods: dict[str, list[int]] = defaultdict(list)
+        for record, cop_no in enumerate(cops):
+            cop_no = cop_no or ""
             if cop_no in head_cops:
-                goods[cop_no].append(row)
+                goods[cop_no].append(record)
                 continue
+            number = sheet.numbers[record]
             self.error(
-                self.workbook.goods,
-                row.number,
+                sheet,
+                number,
                 "copNo",
                 "NO_DECLARATION_ROW",
                 _("No row on the declarations sheet has the enterprise document number “%(cop_no)s”.")
                 % {"cop_no": cop_no},
             )
-            self.outcome.statuses[(self.workbook.goods.name, row.number)] = _("Rejected")
+            self.outcome.statuses[(sheet.name, number)] = _("Rejected")
         return goods
 
     def _existing(self, keys: set[tuple[int, str]]) -> dict[tuple[int, str], Declaration]:
@@ -704,6 +711,12 @@ class _Importer:
         self._header_errors()
         head_sheet = self.workbook.head
         goods_by_cop = self._group_goods(self._cops)
+        goods_numbers = self.workbook.goods.numbers
+        goods_data = self.workbook.goods.data
+        # (key, attribute, Y/N flag, the column's values) of the goods columns present in the sheet.
+        goods_columns = [
+            (key, attr, flag, goods_data[key]) for key, attr, flag in _GOODS_ATTRS if key in goods_data
+        ]
         warehouses = self._warehouses
         check = _checker()
         ctx = self._ctx
@@ -716,7 +729,8 @@ class _Importer:
             heads[position] = None  # the candidates hold what is still needed, a chunk at a time
             values = row.values
             cop_no = values.get("copNo") or ""
-            goods = goods_by_cop.get(cop_no, []) if not repeated else []
+            records = goods_by_cop.get(cop_no, []) if not repeated else []
+            goods = [goods_numbers[record] for record in records]
             before = len(self.outcome.errors)
             own_fields: set[str] = set()
 
@@ -770,11 +784,11 @@ class _Importer:
                 declaration.warehouse = None
 
             lines, goods_by_gnum = [], {}
-            for index, goods_row in enumerate(goods):
-                line = self._line(goods_row, index)
+            for index, record in enumerate(records):
+                line = self._line(goods_columns, record, index)
                 lines.append(line)
                 gnum = line.gnum if isinstance(line.gnum, int) and 0 < line.gnum < 100_000 else index + 1
-                goods_by_gnum.setdefault(gnum, goods_row)
+                goods_by_gnum.setdefault(gnum, goods[index])
 
             self._in_file_duplicates(declaration, row, seen_orders, seen_waybills)
             findings, advice = check(declaration=declaration, lines=lines, ctx=ctx)
@@ -837,18 +851,16 @@ class _Importer:
         else:
             declaration.agent_id = None
 
-    def _line(self, row: Row, index: int) -> DeclarationLine:
+    def _line(self, goods_columns: list[tuple], record: int, index: int) -> DeclarationLine:
+        """The goods sheet's record as a line, read from its columns (``goods_columns``, made by check)."""
         line = _line_factory()()
         attrs = line.__dict__  # the goods columns are plain fields: setattr would store them here too
-        values = row.values
-        for key, attr, is_flag in _GOODS_ATTRS:
-            if key not in values:
-                continue
-            value = values[key]
+        for key, attr, is_flag, column in goods_columns:
+            value = column[record]
             if is_flag and not isinstance(value, bool):
                 self.error(
                     self.workbook.goods,
-                    row.number,
+                    self.workbook.goods.numbers[record],
                     key,
                     "INVALID_FLAG",
                     _("Write Y or N, not “%(value)s”.") % {"value": value},

@@ -269,13 +269,37 @@ class Row:
 
 @dataclass
 class Sheet:
+    """A data sheet as read: per record its Excel row number and cells, and the normalised values column by
+    column (``data``). ``rows`` gives the records as Row objects, made on first use: the importer reads the
+    goods sheet's 100,000 lines through the columns instead, so they are never made there (a dict per line was
+    a fifth of the goods sheet's reading, which nothing else overlaps)."""
+
     name: str
     columns: dict[str, int] = field(default_factory=dict)  # key -> 0-based column index
     unknown: list[tuple[int, str]] = field(default_factory=list)
     headers: list = field(default_factory=list)
-    rows: list[Row] = field(default_factory=list)
+    numbers: list[int] = field(default_factory=list)  # each record's 1-based Excel row number
+    raw: list[list] = field(default_factory=list)  # each record's cells as read (for the report)
+    data: dict[str, list] = field(default_factory=dict)  # key -> each record's normalised value
     too_long: list[tuple[int, str]] = field(default_factory=list)  # (row number, key) of oversize cells
     present: bool = True
+    _rows: list[Row] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def count(self) -> int:
+        """The number of records (rows with a value)."""
+        return len(self.numbers)
+
+    @property
+    def rows(self) -> list[Row]:
+        if self._rows is None:
+            keys = list(self.data)
+            by_record = zip(*self.data.values(), strict=True) if keys else ((),) * self.count
+            self._rows = [
+                Row(number, dict(zip(keys, values, strict=True)), cells)
+                for number, cells, values in zip(self.numbers, self.raw, by_record, strict=True)
+            ]
+        return self._rows
 
 
 class Workbook:
@@ -334,11 +358,9 @@ def _read_sheet(book: CalamineWorkbook, wanted: str, columns: tuple[Column, ...]
         columns_values.append(_normalise_column(by_key[key], index, records, sheet.too_long))
     order = {key: position for position, key in enumerate(keys)}
     sheet.too_long.sort(key=lambda item: (item[0], order[item[1]]))  # row by row, as the cells are read
-    rows = sheet.rows
-    for (offset, cells), values in zip(records, zip(*columns_values, strict=True), strict=True):
-        rows.append(Row(offset, dict(zip(keys, values, strict=True)), cells))  # calamine's list, not copied
-    if not keys:
-        rows.extend(Row(offset, {}, cells) for offset, cells in records)
+    sheet.numbers = [offset for offset, _cells in records]
+    sheet.raw = [cells for _offset, cells in records]  # calamine's lists, not copied
+    sheet.data = dict(zip(keys, columns_values, strict=True))
     return sheet
 
 

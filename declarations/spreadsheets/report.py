@@ -85,10 +85,10 @@ def _write_data_sheet(
         item.font = HEADER_FONT
     ws.append(header)
     width = len(sheet.headers)
-    for row in sheet.rows:
-        cells = list(row.raw[:width]) + [None] * (width - len(row.raw))
-        out = [cell(value, row.number, i) for i, value in enumerate(cells)]
-        out.append(cell(statuses.get(row.number, ""), row.number, status_col))
+    for number, raw in zip(sheet.numbers, sheet.raw, strict=True):
+        cells = list(raw[:width]) + [None] * (width - len(raw))
+        out = [cell(value, number, i) for i, value in enumerate(cells)]
+        out.append(cell(statuses.get(number, ""), number, status_col))
         ws.append(out)
 
 
