@@ -536,9 +536,9 @@ class _Importer:
     def finding(self, finding: Finding, head: Row, goods_by_gnum: dict[int, int]) -> None:
         """The finding on its cell: a line's on the goods row with its gnum (goods_by_gnum: row numbers)."""
         key = FIELD_TO_COLUMN.get(finding.field, finding.field)
-        goods_row = goods_by_gnum.get(finding.gnum) if finding.gnum is not None else None
-        if goods_row is not None:
-            sheet, row = self.workbook.goods, goods_row
+        goods_number = goods_by_gnum.get(finding.gnum) if finding.gnum is not None else None
+        if goods_number is not None:
+            sheet, row = self.workbook.goods, goods_number
             key = key if key in GOODS_KEYS else ""
         else:
             sheet, row = self.workbook.head, head.number
