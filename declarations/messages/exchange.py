@@ -127,6 +127,14 @@ def _sync_filesystem(directory: Path) -> bool:
 
 
 SYNCFS_MIN_FILES = 32
+
+
+def _synced_whole_filesystem(directory: Path, files: int) -> bool:
+    """One syncfs for a batch of many files; False (fsync each) for a small batch or where syncfs is missing.
+    syncfs flushes the whole filesystem (a database on it too): worth it only for many files at once."""
+    return files >= SYNCFS_MIN_FILES and _sync_filesystem(directory)
+
+
 _FSYNC_THREADS = 8
 _fsync_pool: tuple[int, ThreadPoolExecutor] | None = None
 
@@ -188,8 +196,6 @@ def outbox_stage_many(
             raise OutboxConflict(target)
         pending.append((target, content))
     staged: list[Staged] = []
-    # syncfs flushes the whole filesystem (a database on it too): worth it only for many files at once.
-    sync_each = len(pending) < SYNCFS_MIN_FILES
     fds: list[int] = []
     try:
         for target, content in pending:
@@ -200,7 +206,7 @@ def outbox_stage_many(
             view = memoryview(content)
             while view:
                 view = view[os.write(fd, view) :]
-        if durable and (sync_each or not _sync_filesystem(directory)):
+        if durable and not _synced_whole_filesystem(directory, len(fds)):
             _fsync_together(fds)
         for fd in fds:
             os.close(fd)
@@ -219,8 +225,7 @@ def outbox_make_durable(*, staged: list[Staged]) -> None:
     fsync each."""
     if not staged:
         return
-    directory = staged[0].temp.parent
-    if len(staged) >= SYNCFS_MIN_FILES and _sync_filesystem(directory):
+    if _synced_whole_filesystem(staged[0].temp.parent, len(staged)):
         return
     fds = []
     try:

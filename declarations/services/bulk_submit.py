@@ -165,6 +165,9 @@ class _RenderedChunk:
     failed: dict[int, str] = field(default_factory=dict)  # declaration id -> why it could not be rendered
     peak_rss_mb: float = 0.0  # of the process that rendered the chunk
 
+    def all_staged(self) -> list[exchange.Staged]:
+        return [item for items in self.staged.values() for item in items]
+
 
 def _render_and_stage(
     items: Sequence[tuple], *, signer: Signer, at: datetime, outbox: Path, durable: bool = True
@@ -189,7 +192,9 @@ def _render_and_stage(
             files.append((name, bytes(message.content)))
     for item in exchange.outbox_stage_many(directory=outbox, files=files, durable=durable):
         chunk.staged.setdefault(owner[item.target.name], []).append(item)
-    written_at = timezone.now()  # every file is durable (under its temp name) from here on
+    # Every file is durable (under its temp name) from here on; when staged without durability, the rows are
+    # stamped again once the writer has made them durable (BulkSubmission._complete).
+    written_at = timezone.now()
     for pk, (declaration, rendered) in rendered_by.items():
         chunk.rows[pk] = _MESSAGE_ROWS.rows(declaration, rendered, written_at=written_at)
     chunk.peak_rss_mb = peak_rss_mb()
@@ -353,10 +358,8 @@ class BulkSubmission:
         chunk = self._gather(pending)
         self.result.render_peak_rss_mb = max(self.result.render_peak_rss_mb, chunk.peak_rss_mb)
         try:
-            if not self.pool.context["durable"]:
-                exchange.outbox_make_durable(
-                    staged=[item for items in chunk.staged.values() for item in items]
-                )
+            if self._use_writer:  # the workers staged without durability
+                exchange.outbox_make_durable(staged=chunk.all_staged())
                 written_at = timezone.now()  # every file is durable from here on
                 chunk.rows = {
                     pk: _MESSAGE_ROWS.restamped(rows, written_at=written_at)
@@ -434,7 +437,7 @@ def writer_thread_allowed() -> bool:
 
 
 def _discard(chunk: _RenderedChunk) -> None:
-    exchange.outbox_discard(staged=[item for items in chunk.staged.values() for item in items])
+    exchange.outbox_discard(staged=chunk.all_staged())
 
 
 def _rendered(versions: dict[int, int]) -> set[int]:

@@ -13,10 +13,9 @@ from declarations.models import CustomsOffice, Declaration, RenderedMessage, Tas
 from declarations.services import bulk_submit, imports
 from declarations.services.bulk_submit import BulkSubmission, writer_thread_allowed
 from declarations.services.codes import code_tables_load
-from declarations.services.imports import import_job_create, import_job_run
 from tests import factories as f
 from tests.integration.conftest import _unavailable
-from tests.spreadsheets.conftest import fill_template, goods_row, head_row, upload
+from tests.spreadsheets.conftest import fill_template, goods_row, head_row, run_import
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -44,14 +43,7 @@ def _import(exporter, user, count: int, monkeypatch, *, language: str):
     monkeypatch.setattr(imports, "STORE_CHUNK", 2)  # several chunks from a few declarations
     heads = [head_row(exporter, n) for n in range(1, count + 1)]
     goods = [goods_row(f"COP-{n:05d}") for n in range(1, count + 1)]
-    job = import_job_create(
-        user=user,
-        uploaded_file=upload(fill_template(heads, goods)),
-        dry_run=False,
-        submit=True,
-        run_async=False,
-    )
-    return import_job_run(job_id=job.pk, language=language)
+    return run_import(user, fill_template(heads, goods), submit=True, language=language)
 
 
 def _spy_on_writer(monkeypatch, fail_on_call: int | None = None):

@@ -138,9 +138,17 @@ def upload(content: bytes, name: str = "upload.xlsx") -> SimpleUploadedFile:
 
 
 def run_import(
-    user, content: bytes, *, dry_run: bool = False, name: str = "upload.xlsx", language: str = "en"
+    user,
+    content: bytes,
+    *,
+    dry_run: bool = False,
+    submit: bool = False,
+    name: str = "upload.xlsx",
+    language: str = "en",
 ):
-    job = import_job_create(user=user, uploaded_file=upload(content, name), dry_run=dry_run, run_async=False)
+    job = import_job_create(
+        user=user, uploaded_file=upload(content, name), dry_run=dry_run, submit=submit, run_async=False
+    )
     return import_job_run(job_id=job.pk, language=language)
 
 

@@ -14,10 +14,10 @@ from declarations.models import Declaration, RenderedMessage, StatusEvent, TaskD
 from declarations.services import bulk_submit
 from declarations.services.bulk_submit import BulkSubmission
 from declarations.services.dispatch import dispatch_pending
-from declarations.services.imports import import_job_confirm, import_job_create, import_job_run
+from declarations.services.imports import import_job_confirm, import_job_run
 from declarations.services.status import declaration_set_status
 
-from .conftest import fill_template, goods_row, head_row, report_book, run_import, upload
+from .conftest import fill_template, goods_row, head_row, report_book, run_import
 
 pytestmark = pytest.mark.django_db
 
@@ -31,14 +31,7 @@ def outbox(settings, tmp_path):
 
 
 def _submit_import(user, heads, goods, *, dry_run: bool = False):
-    job = import_job_create(
-        user=user,
-        uploaded_file=upload(fill_template(heads, goods)),
-        dry_run=dry_run,
-        submit=True,
-        run_async=False,
-    )
-    return import_job_run(job_id=job.pk, language="en")
+    return run_import(user, fill_template(heads, goods), dry_run=dry_run, submit=True)
 
 
 @pytest.fixture
