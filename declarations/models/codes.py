@@ -1,7 +1,15 @@
 """Code tables (customs parameter codes) and monthly exchange rates; all loaded as data from fixtures/codes."""
 
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+
+def localized_name(name_zh: str, name_en: str) -> str:
+    """The name in the active language: English where the language is English and a name exists."""
+    if name_en and (get_language() or "").startswith("en"):
+        return name_en
+    return name_zh
 
 
 class CodeTable(models.Model):
@@ -16,6 +24,15 @@ class CodeTable(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.name_zh}"
 
+    @property
+    def name(self) -> str:
+        return localized_name(self.name_zh, self.name_en)
+
+    @property
+    def label(self) -> str:
+        """ "502 美国" in zh-hans, "502 United States" in English: what a picker and a page show."""
+        return f"{self.code} {self.name}"
+
 
 class CustomsOffice(CodeTable):
     """关区: 4-digit customs office code (JGS/T 18). The shipped table is partial; admins add the rest."""
@@ -28,6 +45,12 @@ class CustomsOffice(CodeTable):
         help_text=_(
             "Offices in a comprehensive pilot zone (综试区) accept 6-digit HS codes in the list channel."
         ),
+    )
+
+    declarable = models.BooleanField(
+        _("declarable"),
+        default=True,
+        help_text=_("An office where goods are declared; headquarters and directorate headings are not."),
     )
 
     class Meta(CodeTable.Meta):
@@ -51,6 +74,11 @@ class Currency(CodeTable):
     """币制: numeric 3-digit customs currency code, with ISO 4217 for the customs declaration."""
 
     iso_code = models.CharField(_("ISO 4217 code"), max_length=3, blank=True)
+    active = models.BooleanField(
+        _("active"),
+        default=True,
+        help_text=_("Obsolete currencies stay for history and are refused on new declarations."),
+    )
 
     class Meta(CodeTable.Meta):
         verbose_name = _("currency")
@@ -94,6 +122,14 @@ class PackingType(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name_zh}"
+
+    @property
+    def name(self) -> str:
+        return localized_name(self.name_zh, self.name_en)
+
+    @property
+    def label(self) -> str:
+        return f"{self.code} {self.name}"
 
 
 class HSCode(models.Model):
