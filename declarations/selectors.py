@@ -239,9 +239,22 @@ EVENT_COLUMNS = (
     "receipt__receipt_type",
     "receipt__return_status",
     "receipt__return_info",
+    "receipt__return_time",
+    "entry_result__entry_no",
+    "entry_result__result",
+    "entry_result__result_date",
+    "entry_result__reason",
 )
 MESSAGE_LIST_COLUMNS = ("declaration", "message_type", "version")
-RECEIPT_LIST_COLUMNS = ("declaration", "received_at", "receipt_type", "return_status", "return_info", "state")
+RECEIPT_LIST_COLUMNS = (
+    "declaration",
+    "received_at",
+    "receipt_type",
+    "return_status",
+    "return_time",
+    "return_info",
+    "state",
+)
 
 # Read on every detail page and status poll: compiled once (``Precompiled``). One declaration's rows, so no
 # join to order by the declaration as the models' default orderings would.
@@ -249,7 +262,7 @@ _lines = Precompiled(lambda _s, *, pk: DeclarationLine.objects.filter(declaratio
 _events = Precompiled(
     lambda _s, *, pk: (
         StatusEvent.objects.filter(declaration_id=pk)
-        .select_related("receipt", "actor")
+        .select_related("receipt", "actor", "entry_result")
         .only(*EVENT_COLUMNS)
         .order_by("created_at", "pk")
     )
@@ -262,7 +275,10 @@ _message_list = Precompiled(
     )
 )
 _receipt_list = Precompiled(
-    lambda _s, *, pk: Receipt.objects.filter(declaration_id=pk).only(*RECEIPT_LIST_COLUMNS)
+    # In their own time (returnTime), as customs sent them, whatever order their files arrived in.
+    lambda _s, *, pk: (
+        Receipt.objects.filter(declaration_id=pk).only(*RECEIPT_LIST_COLUMNS).order_by("return_time", "pk")
+    )
 )
 
 
@@ -280,8 +296,11 @@ def declaration_goods_lines(*, declaration: Declaration) -> list[DeclarationLine
 
 
 def declaration_events(*, declaration: Declaration) -> list[StatusEvent]:
-    """The timeline, oldest first, with each event's actor name and receipt."""
-    return _of(declaration, _events(pk=declaration.pk))
+    """The timeline, oldest first, with each event's actor name and receipt: status changes only. A receipt
+    that changed nothing (stored as such before receipts were applied in their own order) is on the receipts
+    table, not here."""
+    events = [e for e in _events(pk=declaration.pk) if not (e.receipt_id and e.from_status == e.to_status)]
+    return _of(declaration, events)
 
 
 def declaration_message_list(*, declaration: Declaration) -> list[RenderedMessage]:

@@ -29,7 +29,8 @@ from declarations.messages.receipts import (
 )
 from declarations.models import Declaration, Receipt
 from declarations.services.notifications import enterprise_notify
-from declarations.services.status import declaration_record_event, declaration_set_status, transition_allowed
+from declarations.services.receipt_order import receipt_order_key
+from declarations.services.status import declaration_set_status, transition_allowed
 
 logger = logging.getLogger(__name__)
 
@@ -155,13 +156,6 @@ def receipt_apply_to_declaration(
         receipt.state = ReceiptState.DUPLICATE
         receipt.save()
         return receipt
-    receipt.state = ReceiptState.APPLIED
-    receipt.save()
-    updates = {"last_return_status": entry.return_status, "last_return_info": entry.return_info[:1000]}
-    for key, attr in (("preNo", "pre_no"), ("invtNo", "invt_no")):
-        if entry.message_type == "CEB604" and entry.keys.get(key):
-            updates[attr] = entry.keys[key]
-    Declaration.objects.filter(pk=declaration.pk).update(**updates)
     target = _target_status(entry, declaration)
     moves_forward = (
         target is not None
@@ -169,13 +163,26 @@ def receipt_apply_to_declaration(
         and STATUS_RANK[target] > STATUS_RANK[declaration.status]
         and transition_allowed(declaration.status, target)
     )
-    event = dict(source=source, actor=actor, receipt=receipt, return_status=entry.return_status, note=note)
+    # Behind the current status (older, or a step the declaration is already past): kept on the receipts
+    # table only, never a timeline line. One that confirms the current status changes nothing either.
+    receipt.state = (
+        ReceiptState.STALE
+        if target is not None and target != declaration.status and not moves_forward
+        else ReceiptState.APPLIED
+    )
+    receipt.save()
+    updates = {}
+    for key, attr in (("preNo", "pre_no"), ("invtNo", "invt_no")):
+        if entry.message_type == "CEB604" and entry.keys.get(key):
+            updates[attr] = entry.keys[key]
+    if moves_forward:
+        # "Latest receipt" is the one that set the current status, not the last file read.
+        updates.update(last_return_status=entry.return_status, last_return_info=entry.return_info[:1000])
+    if updates:
+        Declaration.objects.filter(pk=declaration.pk).update(**updates)
     if not moves_forward:
-        if target is not None and target != declaration.status:
-            receipt.state = ReceiptState.STALE
-            receipt.save(update_fields=["state"])
-        declaration_record_event(declaration=declaration, **event)
         return receipt
+    event = dict(source=source, actor=actor, receipt=receipt, return_status=entry.return_status, note=note)
     declaration_set_status(declaration=declaration, to_status=target, **event)
     if target in NOTIFY_STATUSES:
         text = _("Declaration %(order)s: %(status)s (%(code)s %(info)s)") % {
@@ -203,9 +210,16 @@ def receipt_reject(*, raw: bytes, file_name: str, reason: str) -> Receipt:
 
 
 def receipts_ingest(*, directory: Path | None = None) -> IngestSummary:
-    """Claim every inbox file, apply it, and move it to processed/ or failed/ (never deleted)."""
+    """Claim every inbox file, apply it, and move it to processed/ or failed/ (never deleted).
+
+    The files are read first and applied in the order of their receipts' own time and sequence
+    (``receipt_order_key``), not in the order or under the names they arrived with: a release receipt that
+    lands before the "declaring" one still gives the timeline declaring → … → released. A file stays one unit
+    (all its entries or none); its entries are applied in their own order, and the file at its earliest one.
+    """
     directory = Path(directory or settings.INBOX_DIR)
     summary = IngestSummary()
+    readable = []
     for path in exchange.inbox_claim(directory):
         summary.files += 1
         raw = b""
@@ -221,6 +235,12 @@ def receipts_ingest(*, directory: Path | None = None) -> IngestSummary:
             summary.failed += 1
             summary.failures.append(f"{path.name}: {reason}")
             continue
+        ordered = sorted(
+            ((receipt_order_key(e, i), e) for i, e in enumerate(entries)), key=lambda pair: pair[0]
+        )
+        readable.append((ordered[0][0], path.name, path, raw, [e for _key, e in ordered]))
+    readable.sort(key=lambda item: item[:2])
+    for _key, _name, path, raw, entries in readable:
         try:
             with transaction.atomic():
                 receipts = [receipt_apply(entry=e, raw=raw, file_name=path.name) for e in entries]

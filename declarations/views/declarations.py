@@ -35,7 +35,8 @@ from declarations.forms import (
     DeclarationForm,
     DeclarationLineFormSet,
 )
-from declarations.models import CatalogueItem, Declaration
+from declarations.models import CatalogueItem, CustomsEntryResult, Declaration
+from declarations.models.customs_entry import EntryResult
 from declarations.rules.finding import HEAD_FINDING_FIELDS, LINE_FINDING_FIELDS, Finding
 from declarations.selectors import (
     channel_advice,
@@ -528,17 +529,32 @@ def _status_context(declaration):
     statuses = choice_labels(DeclarationStatus)
     sources = choice_labels(EventSource)
     events = declaration_events(declaration=declaration)
+    results = choice_labels(EntryResult)
+    setting = None  # the event that set the current status: its receipt is the "latest receipt"
     for event in events:
         event.from_label = statuses.get(event.from_status, event.from_status)
         event.to_label = statuses.get(event.to_status, event.to_status)
         event.source_label = sources.get(event.source, event.source)
+        event.entry = _entry_result(event)
+        if event.entry is not None:
+            event.entry.result_label = results.get(event.entry.result, event.entry.result)
+        if event.to_status == declaration.status and event.from_status != event.to_status:
+            setting = event
     return {
         "declaration": declaration,
         "status_label": statuses.get(declaration.status, declaration.status),
         "events": events,
+        "status_event": setting,
         "polling": declaration.status in POLLING_STATUSES,
         "progress": min(100, STATUS_RANK.get(declaration.status, 0) * 100 // released),
     }
+
+
+def _entry_result(event):
+    try:
+        return event.entry_result
+    except CustomsEntryResult.DoesNotExist:
+        return None
 
 
 def _number(value) -> str:
