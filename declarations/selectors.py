@@ -460,3 +460,8 @@ def channel_advice(*, declaration: Declaration, lines=None) -> ChannelAdvice:
     Two queries (three for a foreign currency) besides the lines, whatever the number of lines."""
     lines = list(declaration.lines.all()) if lines is None else list(lines)
     return recommend_channel(declaration, lines, _advice_context())
+
+
+def advice_context() -> RuleContext:
+    """The small rule context of the channel advice (currencies, rates, the limit), for the submit preview."""
+    return _advice_context()

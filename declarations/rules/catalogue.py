@@ -341,6 +341,22 @@ CATALOGUE: dict[str, RuleSpec] = {
         "An all-digit barCode of 8, 12, 13 or 14 digits fails the GS1 check digit.",
         "6901234567891",
     ),
+    # --- copies.py: a copied declaration keeps its source's numbers until the user changes them ---
+    "COPY_ORDER_NO_UNCHANGED": RuleSpec(
+        ERROR,
+        _(
+            "This declaration is a copy of %(source)s: enter its own order / booking number "
+            "(%(value)s is the copy's placeholder or the source's number)."
+        ),
+        "A copy still carries the placeholder order number (source + -COPY) or the source's own orderNo.",
+        "copy of ORDER-1 with orderNo ORDER-1-COPY",
+    ),
+    "COPY_WAYBILL_UNCHANGED": RuleSpec(
+        ERROR,
+        _("This declaration is a copy of %(source)s: enter the waybill number of this shipment."),
+        "A copy whose source had a logisticsNo has none, or the source's one.",
+        "copy of a declaration with waybill SF1, logisticsNo empty",
+    ),
 }
 
 

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import models
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -52,6 +52,7 @@ from declarations.selectors import (
     get_object_for_user,
     warehouses_for_user,
 )
+from declarations.services.customs_entry import customs_entry_allowed_now
 from declarations.services.declarations import (
     DeclarationNotEditable,
     declaration_copy,
@@ -59,6 +60,7 @@ from declarations.services.declarations import (
     declaration_save,
 )
 from declarations.services.submission import SubmissionBlocked, declaration_submit
+from declarations.services.submission_preview import declaration_submit_preview
 from declarations.views.common import is_htmx
 
 PAGE_SIZE = 25
@@ -489,7 +491,9 @@ def declaration_lines(request):
 @login_required
 def declaration_copy_view(request, pk: int):
     copy = declaration_copy(declaration=_declaration(request, pk), actor=request.user)
-    messages.success(request, _("Copied. Enter the waybill number of the new declaration."))
+    messages.success(
+        request, _("Copied as a new draft. Enter its own order number and waybill number before submitting.")
+    )
     return redirect("declaration_edit", pk=copy.pk)
 
 
@@ -506,10 +510,28 @@ def declaration_delete_view(request, pk: int):
     return redirect("declaration_list")
 
 
-@require_POST
 @login_required
 def declaration_submit_view(request, pk: int):
-    declaration = _declaration(request, pk)
+    """GET (or a POST without ``confirm``): what will be sent, for the user to confirm; POST confirm: submit.
+
+    The confirmation carries a fingerprint of what was shown: should the declaration change in between, the
+    page is shown again instead of sending something the user did not see."""
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    declaration = declaration_for_user(user=request.user, pk=pk, columns=DETAIL_COLUMNS)
+    preview = declaration_submit_preview(declaration=declaration)
+    confirmed = request.method == "POST" and request.POST.get("confirm")
+    if confirmed and request.POST.get("fingerprint") != preview.fingerprint:
+        messages.warning(request, _("The declaration changed since this page was shown; check it again."))
+        confirmed = False
+    if not confirmed:
+        context = {
+            "declaration": declaration,
+            "preview": preview,
+            "editable": declaration.status in EDITABLE_STATUSES,
+            "status_label": choice_labels(DeclarationStatus).get(declaration.status, declaration.status),
+        }
+        return render(request, "declarations/declaration_submit.html", context)
     try:
         declaration_submit(declaration=declaration, actor=request.user)
     except SubmissionBlocked as exc:
@@ -604,6 +626,8 @@ def declaration_detail(request, pk: int):
             "editable": declaration.status in EDITABLE_STATUSES,
             "deletable": declaration.status == DeclarationStatus.DRAFT and declaration.version == 0,
             "is_customs_declaration": declaration.effective_channel == Channel.CUSTOMS_DECLARATION,
+            "entry_results": [e.entry for e in context["events"] if e.entry is not None],
+            "entry_result_allowed": customs_entry_allowed_now(declaration),
             "channel_reason": channel_reason(declaration, lines),
             "mode_label": choice_labels(Mode).get(declaration.mode, declaration.mode),
             "channel_label": channels.get(declaration.channel, declaration.channel),
