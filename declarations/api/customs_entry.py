@@ -1,7 +1,9 @@
 """API twin of the 报关单 result page: list and record a declaration's customs-declaration results."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from declarations.api.views import ApiMixin
@@ -9,6 +11,8 @@ from declarations.models import CustomsEntryResult
 from declarations.models.customs_entry import EntryResult
 from declarations.selectors import declaration_for_user
 from declarations.services.customs_entry import customs_entry_record
+
+API_FIELDS = {"entry_no": "entryNo", "result_date": "resultDate"}
 
 
 class CustomsEntryResultSerializer(serializers.ModelSerializer):
@@ -48,12 +52,18 @@ class DeclarationCustomsResultView(ApiMixin, generics.GenericAPIView):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        result = customs_entry_record(
-            declaration=declaration,
-            entry_no=data["entry_no"],
-            result=data["result"],
-            result_date=data["result_date"],
-            reason=data.get("reason", ""),
-            actor=request.user,
-        )
+        try:
+            result = customs_entry_record(
+                declaration=declaration,
+                entry_no=data["entry_no"],
+                result=data["result"],
+                result_date=data["result_date"],
+                reason=data.get("reason", ""),
+                actor=request.user,
+            )
+        except DjangoValidationError as exc:
+            if not hasattr(exc, "error_dict"):
+                raise
+            # The service names model fields; the API's clients know the camelCase names.
+            raise ValidationError({API_FIELDS.get(k, k): v for k, v in exc.message_dict.items()}) from None
         return Response(self.get_serializer(result).data, status=status.HTTP_201_CREATED)
