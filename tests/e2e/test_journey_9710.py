@@ -55,6 +55,7 @@ def test_onboarding_to_release(live_server, page, login, user, codes, tmp_path):
     page.wait_for_selector("#finding-counts")
     assert page.inner_text("#finding-counts").startswith("0 ")
     page.click(".summary form[action$='/submit/'] button")
+    page.click("#confirm-submit button")  # the confirmation of what will be sent
     page.wait_for_selector("#status-label[data-status=sent]")
     declaration = Declaration.objects.get()
     # Customs answers; the page follows without a reload.
