@@ -25,7 +25,8 @@ class CustomsEntryResultForm(forms.Form):
     )
     result = forms.ChoiceField(label=gettext_lazy("Result"), choices=EntryResult.choices)
     result_date = forms.DateField(
-        label=gettext_lazy("Date of the result"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Date of the result"),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     reason = forms.CharField(
         label=gettext_lazy("Reason (when returned)"),

@@ -613,9 +613,13 @@ def declaration_detail(request, pk: int):
     for message in rendered:
         message.url = message_url.replace(str(_PK_MARK), str(message.pk))
     receipts = declaration_receipt_list(declaration=declaration)
+    context = _status_context(declaration)
+    moved = {event.receipt_id for event in context["events"] if event.receipt_id}
     for receipt in receipts:
         receipt.state_label = states.get(receipt.state, receipt.state)
-    context = _status_context(declaration)
+        if receipt.state == ReceiptState.APPLIED and receipt.pk not in moved:
+            # Read and matched, but the declaration was already there (e.g. the order's 120 in the list channel).
+            receipt.state_label = _("Recorded, status unchanged")
     context.update(
         {
             "lines": lines,
