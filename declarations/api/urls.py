@@ -4,7 +4,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from declarations.api import customs_entry, views
+from declarations.api import customs_entry, submit_preview, views
 
 router = DefaultRouter()
 # No ".json" URL variants: JSON is the only representation, and the suffix crashed the detail actions.
@@ -33,6 +33,11 @@ urlpatterns = [
         "declarations/<int:pk>/customs-results/",
         customs_entry.DeclarationCustomsResultView.as_view(),
         name="api-declaration-customs-results",
+    ),
+    path(
+        "declarations/<int:pk>/submit-preview/",
+        submit_preview.DeclarationSubmitPreviewView.as_view(),
+        name="api-declaration-submit-preview",
     ),
     path("", include(router.urls)),
     # Last: whatever no route above matched is a 404 in the error shape (slash-less URLs still redirect).

@@ -67,6 +67,7 @@ OBJECT_ROUTES: dict[str, Kwargs] = {
     "api-declaration-validate": lambda a: {"pk": a.declaration.pk},
     "api-declaration-cancel": lambda a: {"pk": a.released.pk},
     "api-declaration-customs-results": lambda a: {"pk": a.customs.pk},
+    "api-declaration-submit-preview": lambda a: {"pk": a.declaration.pk},
     "api-message-detail": lambda a: {"pk": a.message.pk},
     "api-message-download": lambda a: {"pk": a.message.pk},
     "api-import-detail": lambda a: {"pk": a.import_job.pk},

@@ -89,3 +89,27 @@ def test_copy_with_its_own_numbers_submits(client_a, clean_declaration, django_c
     with django_capture_on_commit_callbacks(execute=True):
         confirm_submit(client_a, copy.pk)
     assert Declaration.objects.get(pk=copy.pk).status == DeclarationStatus.SENT
+
+
+def test_api_preview_matches_the_page_and_submit_needs_no_flag(
+    user_a, user_b, clean_declaration, django_capture_on_commit_callbacks
+):
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    def api(user):
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+        return client
+
+    url = reverse("api-declaration-submit-preview", args=[clean_declaration.pk])
+    assert api(user_b).get(url).status_code == 404
+    body = api(user_a).get(url).json()
+    assert (body["channel"], body["lines"], body["orderNo"]) == ("list", 1, clean_declaration.order_no)
+    assert body["valueCny"] and body["rate"] and body["blocking"] == []
+    assert [m.split()[0] for m in body["messages"]] == ["CEB303", "CEB505", "CEB603"]
+    assert Declaration.objects.get(pk=clean_declaration.pk).status == "draft"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api(user_a).post(f"/api/declarations/{clean_declaration.pk}/submit/")
+    assert response.status_code == 200
+    assert Declaration.objects.get(pk=clean_declaration.pk).status == DeclarationStatus.SENT
