@@ -237,7 +237,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "declarations.tasks.outbox_staged_sweep_task",
         "schedule": timedelta(minutes=15),
     },
+    "reconcile-stuck": {"task": "declarations.tasks.reconcile_stuck_task", "schedule": timedelta(minutes=5)},
 }
+# The reconciler (services.reconcile) dispatches again a declaration "submitted" without messages, or an
+# import job "pending", after this many seconds; a job "running" after the second bound.
+RECONCILE_STUCK_SECONDS = int(os.environ.get("RECONCILE_STUCK_SECONDS", "600"))
+RECONCILE_RUNNING_SECONDS = int(os.environ.get("RECONCILE_RUNNING_SECONDS", "7200"))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "portal@localhost")
