@@ -71,7 +71,9 @@ def test_another_tenants_draft_with_my_waybill_number_cannot_take_my_receipt(exp
 
 def test_a_draft_with_my_order_number_does_not_make_my_order_receipt_ambiguous(exporter_a):
     mine = f.DeclarationFactory(enterprise=exporter_a, status=DeclarationStatus.SENT)
-    draft = f.DeclarationFactory(enterprise=exporter_a, order_no=mine.order_no, status=DeclarationStatus.DRAFT)
+    draft = f.DeclarationFactory(
+        enterprise=exporter_a, order_no=mine.order_no, status=DeclarationStatus.DRAFT
+    )
     [receipt] = _apply(_order_receipt(mine))
     assert (receipt.state, receipt.declaration_id) == (ReceiptState.APPLIED, mine.pk)
     assert _status(draft) == DeclarationStatus.DRAFT
