@@ -193,8 +193,8 @@ DXP_ID_PLACEHOLDER = os.environ.get("DXP_ID_PLACEHOLDER", "DXPID-NOT-SET")
 # Dotted path of a Signer implementation; empty means unsigned output (appStatus 1).
 MESSAGE_SIGNER = os.environ.get("MESSAGE_SIGNER", "")
 RECEIPT_MAX_BYTES = int(os.environ.get("RECEIPT_MAX_BYTES", str(5 * 1024 * 1024)))
-# Entries one receipt file may hold (one transaction applies a file); more is refused into failed/.
-RECEIPT_MAX_ENTRIES = int(os.environ.get("RECEIPT_MAX_ENTRIES", "1000"))
+# Entries one receipt file may hold: the XSD's maxOccurs (100); one transaction applies a file. More goes to failed/.
+RECEIPT_MAX_ENTRIES = int(os.environ.get("RECEIPT_MAX_ENTRIES", "100"))
 # A processing/ entry untouched this long was left by a killed process: the next ingest takes it again.
 RECEIPT_CLAIM_STALE_SECONDS = int(os.environ.get("RECEIPT_CLAIM_STALE_SECONDS", "900"))
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))

@@ -320,8 +320,9 @@ def _parse_entry(node: etree._Element, spec: ReceiptType, message_guid: str) -> 
 
 
 def max_entries() -> int:
-    """Entries one receipt file may hold: applying it is one transaction, which must stay short."""
-    return int(getattr(settings, "RECEIPT_MAX_ENTRIES", 1000))
+    """Entries one receipt file may hold: the XSD allows 100 *Return nodes per message (maxOccurs), and
+    applying a file is one transaction, which must stay short."""
+    return int(getattr(settings, "RECEIPT_MAX_ENTRIES", 100))
 
 
 def parse_receipt(

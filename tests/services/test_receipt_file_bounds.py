@@ -85,7 +85,7 @@ def test_the_bound_has_a_default_and_the_refusal_is_translated(settings):
 
     from declarations.messages.receipts import ReceiptRejected, parse_receipt
 
-    assert settings.RECEIPT_MAX_ENTRIES == 1000
+    assert settings.RECEIPT_MAX_ENTRIES == 100  # the XSD's maxOccurs of every *Return node
     declarations = [f.DeclarationFactory(status=DeclarationStatus.SENT) for _ in range(2)]
     raw = _waybill_receipt(declarations)
     with translation.override("zh-hans"), pytest.raises(ReceiptRejected) as refused:
