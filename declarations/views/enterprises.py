@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 from declarations.forms import EnterpriseForm
 from declarations.identifiers import is_valid_customs_code, is_valid_uscc
 from declarations.models import Enterprise
-from declarations.models.enterprise import CUSTOMS_CODE_TAKEN, customs_code_taken
+from declarations.models.enterprise import customs_code_taken
 from declarations.selectors import enterprises_for_user, get_object_for_user
 from declarations.services import enterprises as enterprise_services
 from declarations.views.common import require_admin
@@ -69,7 +69,8 @@ def enterprise_check(request, field: str):
         elif value:
             pk = request.GET.get("pk", "")
             if customs_code_taken(value, exclude_pk=int(pk) if pk.isdigit() else None):
-                ok, message = False, str(CUSTOMS_CODE_TAKEN)
+                # Short, as for the USCC: the form's error on saving says what to do instead.
+                ok, message = False, _("An enterprise with this code is already registered in the portal.")
     else:
         ok, message = False, ""
     if ok and value:

@@ -173,5 +173,5 @@ def test_editing_keeps_ones_own_code_and_the_live_check_names_a_taken_one(client
         url = reverse("enterprise_check", args=["customs_code"])
         own = client.get(url, {"customs_code": exporter_a.customs_code, "pk": exporter_a.pk})
         taken = client.get(url, {"customs_code": exporter_b.customs_code, "pk": exporter_a.pk})
-    assert "already has this customs registration code" not in own.content.decode()
-    assert "already has this customs registration code" in taken.content.decode()
+    assert "already registered in the portal" not in own.content.decode()
+    assert "already registered in the portal" in taken.content.decode()
