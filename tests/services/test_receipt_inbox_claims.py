@@ -170,3 +170,21 @@ def test_an_unreachable_database_gives_the_file_back_and_stops(inbox, monkeypatc
     assert _names(inbox) == ["CEB604_A.xml", "CEB604_B.xml", "processing"]
     assert _names(inbox / "processing") == []
     assert Declaration.objects.get(pk=declaration.pk).status == DeclarationStatus.SENT
+
+
+def test_the_command_says_what_it_took_again(inbox, settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import translation
+
+    declaration = f.DeclarationFactory(status=DeclarationStatus.SENT)
+    processing = inbox / "processing"
+    processing.mkdir()
+    (processing / "CEB604_A.xml").write_bytes(_receipt(declaration))
+    _age(processing / "CEB604_A.xml", 2 * settings.RECEIPT_CLAIM_STALE_SECONDS)
+    out = StringIO()
+    with translation.override("en"):
+        call_command("ingest_receipts", str(inbox), stdout=out)
+    assert "1 files: 1 applied" in out.getvalue()
+    assert "1 files left in processing/ by a stopped process were taken again" in out.getvalue()
