@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import os
 import re
 import secrets
@@ -18,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from declarations.libc import libc
+
+logger = logging.getLogger(__name__)
 
 PROCESSING = "processing"
 PROCESSED = "processed"
@@ -353,9 +356,14 @@ def _claim_one(directory: Path, processing: Path, name: str) -> Path | None:
     try:
         # The claim's time: a processing/ entry untouched for long was left by a process that died.
         os.utime(staging)
-        return _move_without_overwrite(staging, processing, name=target_name)
     except FileNotFoundError:
         return None  # re-claimed as stale in the meantime (only after the bound): the other worker has it
+    except OSError:
+        logger.warning("could not stamp the claim time of %s; it may be taken again early", staging)
+    try:
+        return _move_without_overwrite(staging, processing, name=target_name)
+    except FileNotFoundError:
+        return None
 
 
 def inbox_claims(directory: Path):
@@ -371,7 +379,13 @@ def inbox_claims(directory: Path):
     with os.scandir(directory) as entries:
         names = sorted(entry.name for entry in entries if _is_receipt_candidate(entry))
     for name in names:
-        claimed = _claim_one(directory, processing, name)
+        try:
+            claimed = _claim_one(directory, processing, name)
+        except OSError:
+            # E.g. a permission problem with this one file: the others are still claimed. A half-done claim
+            # stays in processing/ and is taken again once stale.
+            logger.exception("inbox file %r could not be claimed", name)
+            continue
         if claimed is not None:
             yield claimed
 
@@ -419,7 +433,13 @@ def inbox_reclaim_stale(directory: Path, *, older_than: float) -> list[Path]:
             os.rename(entry.path, mine)
         except FileNotFoundError:
             continue  # another worker re-claimed it first
-        returned.append(_move_without_overwrite(mine, directory, name=name))
+        except OSError:
+            logger.exception("stale claim %r could not be taken again", entry.name)
+            continue
+        try:
+            returned.append(_move_without_overwrite(mine, directory, name=name))
+        except OSError:
+            logger.exception("stale claim %r could not be given back to the inbox", entry.name)
     return returned
 
 

@@ -188,3 +188,22 @@ def test_the_command_says_what_it_took_again(inbox, settings):
         call_command("ingest_receipts", str(inbox), stdout=out)
     assert "1 files: 1 applied" in out.getvalue()
     assert "1 files left in processing/ by a stopped process were taken again" in out.getvalue()
+
+
+def test_a_file_that_cannot_be_claimed_is_skipped_and_the_others_are_applied(inbox, monkeypatch):
+    declaration = f.DeclarationFactory(status=DeclarationStatus.SENT)
+    (inbox / "CEB604_A.xml").write_bytes(_receipt(declaration))
+    (inbox / "CEB604_B.xml").write_bytes(_receipt(declaration, "399", seconds=1))
+    real_rename = os.rename
+
+    def refusing_rename(source, target):
+        if os.path.basename(source) == "CEB604_A.xml":
+            raise PermissionError("permission denied")
+        return real_rename(source, target)
+
+    monkeypatch.setattr(os, "rename", refusing_rename)
+    summary = receipts_ingest(directory=inbox)
+
+    assert (summary.files, summary.applied, summary.failed) == (1, 1, 0)
+    assert _names(inbox / "processed") == ["CEB604_B.xml"]
+    assert "CEB604_A.xml" in _names(inbox)  # untouched, taken by a later run
