@@ -27,6 +27,7 @@ from declarations.services import filings as filing_services
 from declarations.services.declarations import declaration_validate
 from declarations.services.dispatch import dispatch_publish
 from declarations.services.receipt_admin import receipt_attach
+from declarations.services.receipts import receipt_raw_bytes
 from declarations.services.submission import declaration_render, message_write_outbox
 
 # --- intermediate action pages ----------------------------------------------------------------------------------
@@ -391,7 +392,8 @@ class ReceiptAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("raw XML"))
     def raw_xml(self, obj):
-        return format_html("<pre>{}</pre>", bytes(obj.raw or b"").decode("utf-8", errors="replace"))
+        # The file's bytes are stored once, on its first entry (services.receipts.receipt_raw_bytes).
+        return format_html("<pre>{}</pre>", receipt_raw_bytes(obj).decode("utf-8", errors="replace"))
 
     @admin.action(description=_("Attach to a declaration and apply"), permissions=["change"])
     def attach_to_declaration(self, request, queryset):

@@ -16,6 +16,7 @@ from declarations.models import (
     RegistrationAttachment,
     WarehouseDocument,
 )
+from declarations.models.enterprise import CUSTOMS_CODE_TAKEN, customs_code_taken
 from declarations.rules.fields import MAX_LINES
 from declarations.rules.finding import Finding
 
@@ -77,7 +78,11 @@ class EnterpriseForm(forms.ModelForm):
         return (self.cleaned_data.get("uscc") or "").strip().upper()
 
     def clean_customs_code(self):
-        return (self.cleaned_data.get("customs_code") or "").strip().upper()
+        code = (self.cleaned_data.get("customs_code") or "").strip().upper()
+        if code and customs_code_taken(code, exclude_pk=self.instance.pk):
+            # The model's constraint says the same, but on the whole form: here it sits on the field.
+            raise ValidationError(CUSTOMS_CODE_TAKEN)
+        return code
 
 
 class RegistrationForm(forms.ModelForm):

@@ -193,6 +193,10 @@ DXP_ID_PLACEHOLDER = os.environ.get("DXP_ID_PLACEHOLDER", "DXPID-NOT-SET")
 # Dotted path of a Signer implementation; empty means unsigned output (appStatus 1).
 MESSAGE_SIGNER = os.environ.get("MESSAGE_SIGNER", "")
 RECEIPT_MAX_BYTES = int(os.environ.get("RECEIPT_MAX_BYTES", str(5 * 1024 * 1024)))
+# Entries one receipt file may hold: the XSD's maxOccurs (100); one transaction applies a file. More goes to failed/.
+RECEIPT_MAX_ENTRIES = int(os.environ.get("RECEIPT_MAX_ENTRIES", "100"))
+# A processing/ entry untouched this long was left by a killed process: the next ingest takes it again.
+RECEIPT_CLAIM_STALE_SECONDS = int(os.environ.get("RECEIPT_CLAIM_STALE_SECONDS", "900"))
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 # The declaration form posts about 22 fields per goods line: room for more than the 100 lines a declaration may
@@ -233,7 +237,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "declarations.tasks.outbox_staged_sweep_task",
         "schedule": timedelta(minutes=15),
     },
+    "reconcile-stuck": {"task": "declarations.tasks.reconcile_stuck_task", "schedule": timedelta(minutes=5)},
 }
+# The reconciler (services.reconcile) dispatches again a declaration "submitted" without messages, or an
+# import job "pending", after this many seconds; a job "running" after the second bound.
+RECONCILE_STUCK_SECONDS = int(os.environ.get("RECONCILE_STUCK_SECONDS", "600"))
+RECONCILE_RUNNING_SECONDS = int(os.environ.get("RECONCILE_RUNNING_SECONDS", "7200"))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "portal@localhost")

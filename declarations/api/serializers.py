@@ -340,6 +340,9 @@ class ImportCountsSerializer(serializers.Serializer):
     create = serializers.IntegerField()
     update = serializers.IntegerField()
     reject = serializers.IntegerField()
+    kept = serializers.IntegerField(
+        help_text="Rows an earlier run had stored (and submitted) already, kept as they are (ALREADY_STORED)."
+    )
     declarations = serializers.IntegerField()
     lines = serializers.IntegerField()
     errors = serializers.IntegerField()
