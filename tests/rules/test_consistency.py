@@ -167,6 +167,13 @@ CASES = [
         name="totalPrice",
     ),
     Case("LINE_MISSING", "gnum", 2, bad=_drop_line(1), ok=_reverse_lines, check=_pair, lines=2),
+    Case(
+        "WAREHOUSE_COUNTRY_MISMATCH",
+        "country",
+        None,
+        bad=lambda s: set_head(mode=Mode.WAREHOUSE, warehouse=make_warehouse(), country="303")(s),
+        ok=lambda s: set_head(mode=Mode.WAREHOUSE, warehouse=make_warehouse(), country="502")(s),
+    ),
 ]
 
 
