@@ -436,6 +436,18 @@ def _advice_context() -> RuleContext:
     )
 
 
+def channel_advice_and_value(*, declaration: Declaration, lines) -> tuple[ChannelAdvice, str]:
+    """The channel advice and how the ticket's CNY value was reached ("610 USD × 7.10 (2026-12) = 4,331.00
+    CNY", "" when it cannot be), from one small context: the declaration page's reason and rate line."""
+    from declarations.rules.amounts import valuation
+
+    lines = list(lines)
+    ctx = _advice_context()
+    worth = valuation(declaration, lines, ctx=ctx)
+    advice = recommend_channel(declaration, lines, ctx, worth=worth)
+    return advice, worth.conversion(ctx.currency_iso.get(worth.currency, ""))
+
+
 def channel_advice(*, declaration: Declaration, lines=None) -> ChannelAdvice:
     """The channel advice of a declaration, recomputed for its reason text (only the reason code is stored).
     Two queries (three for a foreign currency) besides the lines, whatever the number of lines."""

@@ -360,7 +360,7 @@ CATALOGUE: dict[str, RuleSpec] = {
             "China, an unknown country, an international organisation or neutral packaging."
         ),
         "The head's country (运抵国, destination / arrival) is 142 China, 701, 702 or 999; a goods line's "
-        "country is the origin and may be any of these.",
+        "country keeps what the table allows (142 included).",
         "country 142",
     ),
     "CUSTOMS_OFFICE_NOT_DECLARABLE": RuleSpec(

@@ -50,7 +50,8 @@ def _refused(value, known: Collection[str], refused: Collection[str], code: str,
 
 
 def check_line_codes(line, index: int, *, ctx: RuleContext, head=None) -> list[Finding]:
-    """A line's codes. Its country is the origin (原产国): 142 China and 999 neutral packaging are fine."""
+    """A line's codes. Its country keeps everything the table declares (142 and 999 too): the XSD calls it
+    最终目的国 while issue 20 reads it as the origin, so no destination test is applied to it (docs/rules.md)."""
     gnum = line_ref(line, index)
     findings: list[Finding] = []
     gcode = text_value(getattr(line, "gcode", None)).strip()

@@ -38,6 +38,9 @@ def _parse(data: bytes):
     return etree.fromstring(data, parser)
 
 
+_REPEATED = frozenset({"Order", "Inventory", "OrderList", "InventoryList"})  # indexed even when single
+
+
 def _element_path(element) -> str:
     """/ceb:CEB303Message/ceb:Order[1]/ceb:OrderHead/ceb:appTime, as parse.py writes paths."""
     parts = []
@@ -47,7 +50,7 @@ def _element_path(element) -> str:
         parent = element.getparent()
         if parent is not None:
             same = [child for child in parent if child.tag == element.tag]
-            if len(same) > 1:
+            if len(same) > 1 or qname.localname in _REPEATED:
                 name += f"[{same.index(element) + 1}]"
         parts.append(name)
         element = parent
@@ -88,6 +91,7 @@ def message_lint(*, data: bytes, ctx: RuleContext) -> list[LintProblem]:
         if parsed.message_type == "CEB603" and not head.currency and lines:
             # InventoryHead carries no currency; the goods lines do.
             head.currency = lines[0].currency
+            parsed.paths.setdefault(("currency", None), parsed.path_for("currency", lines[0].gnum))
         # Field-level rules (required, lengths, decimals, line counts) are the XSD's, already reported above.
         # The message names parties by code only (customs code or USCC), so judge the codes, not Enterprise records.
         findings = [f for f in check_identifiers(head) if f.field not in ("ebcCode", "agentCode")]

@@ -39,6 +39,7 @@ from declarations.models import CatalogueItem, Declaration
 from declarations.rules.finding import HEAD_FINDING_FIELDS, LINE_FINDING_FIELDS, Finding
 from declarations.selectors import (
     channel_advice,
+    channel_advice_and_value,
     declaration_events,
     declaration_for_user,
     declaration_goods_lines,
@@ -577,6 +578,10 @@ def declaration_detail(request, pk: int):
     receipts = declaration_receipt_list(declaration=declaration)
     for receipt in receipts:
         receipt.state_label = states.get(receipt.state, receipt.state)
+    # the reason for the channel and the rate line ("610 USD × 7.10 (2026-12) = 4,331.00 CNY") share one context
+    advice, conversion = channel_advice_and_value(declaration=declaration, lines=lines)
+    from declarations.messages.customs_declaration import draft_split_note
+
     context = _status_context(declaration)
     context.update(
         {
@@ -588,7 +593,9 @@ def declaration_detail(request, pk: int):
             "editable": declaration.status in EDITABLE_STATUSES,
             "deletable": declaration.status == DeclarationStatus.DRAFT and declaration.version == 0,
             "is_customs_declaration": declaration.effective_channel == Channel.CUSTOMS_DECLARATION,
-            "channel_reason": channel_reason(declaration, lines),
+            "channel_reason": advice.reason_message if declaration.recommended_channel else "",
+            "value_conversion": conversion,
+            "draft_split_note": draft_split_note(len(lines), declaration.order_no),
             "mode_label": choice_labels(Mode).get(declaration.mode, declaration.mode),
             "channel_label": channels.get(declaration.channel, declaration.channel),
             "recommended_channel_label": channels.get(
