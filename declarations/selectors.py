@@ -408,7 +408,8 @@ def _not_loaded(*args):
 def _advice_context() -> RuleContext:
     """What ``recommend_channel`` reads (currencies, one exchange rate, the limit) and nothing else: the full
     ``RuleContext.from_db`` loads every code table, the HS list included, which a page view must not pay."""
-    currency_iso = dict(Currency.objects.values_list("code", "iso_code"))
+    currencies = list(Currency.objects.values_list("code", "iso_code", "active"))
+    currency_iso = {code: iso for code, iso, _active in currencies}
 
     def rate_for(currency: str, month: datetime.date) -> Decimal | None:
         return (
@@ -433,6 +434,7 @@ def _advice_context() -> RuleContext:
         is_duplicate=_not_loaded,
         list_limit_cny=Decimal(str(settings.LIST_CHANNEL_LIMIT_CNY)),
         currency_iso={code: iso for code, iso in currency_iso.items() if iso},
+        inactive_currencies=frozenset(code for code, _iso, active in currencies if not active),
     )
 
 
