@@ -427,7 +427,8 @@ def _not_loaded(*args):
 def _advice_context() -> RuleContext:
     """What ``recommend_channel`` reads (currencies, one exchange rate, the limit) and nothing else: the full
     ``RuleContext.from_db`` loads every code table, the HS list included, which a page view must not pay."""
-    currency_iso = dict(Currency.objects.values_list("code", "iso_code"))
+    currencies = list(Currency.objects.values_list("code", "iso_code", "active"))
+    currency_iso = {code: iso for code, iso, _active in currencies}
 
     def rate_for(currency: str, month: datetime.date) -> Decimal | None:
         return (
@@ -452,7 +453,20 @@ def _advice_context() -> RuleContext:
         is_duplicate=_not_loaded,
         list_limit_cny=Decimal(str(settings.LIST_CHANNEL_LIMIT_CNY)),
         currency_iso={code: iso for code, iso in currency_iso.items() if iso},
+        inactive_currencies=frozenset(code for code, _iso, active in currencies if not active),
     )
+
+
+def channel_advice_and_value(*, declaration: Declaration, lines) -> tuple[ChannelAdvice, str]:
+    """The channel advice and how the ticket's CNY value was reached ("610 USD × 7.10 (2026-12) = 4,331.00
+    CNY", "" when it cannot be), from one small context: the declaration page's reason and rate line."""
+    from declarations.rules.amounts import valuation
+
+    lines = list(lines)
+    ctx = _advice_context()
+    worth = valuation(declaration, lines, ctx=ctx)
+    advice = recommend_channel(declaration, lines, ctx, worth=worth)
+    return advice, worth.conversion(ctx.currency_iso.get(worth.currency, ""))
 
 
 def channel_advice(*, declaration: Declaration, lines=None) -> ChannelAdvice:

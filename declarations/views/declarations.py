@@ -40,6 +40,7 @@ from declarations.models.customs_entry import EntryResult
 from declarations.rules.finding import HEAD_FINDING_FIELDS, LINE_FINDING_FIELDS, Finding
 from declarations.selectors import (
     channel_advice,
+    channel_advice_and_value,
     declaration_events,
     declaration_for_user,
     declaration_goods_lines,
@@ -620,6 +621,9 @@ def declaration_detail(request, pk: int):
         if receipt.state == ReceiptState.APPLIED and receipt.pk not in moved:
             # Read and matched, but the declaration was already there (e.g. the order's 120 in the list channel).
             receipt.state_label = _("Recorded, status unchanged")
+    # the reason for the channel and the rate line ("610 USD × 7.10 (2026-12) = 4,331.00 CNY") share one context
+    advice, conversion = channel_advice_and_value(declaration=declaration, lines=lines)
+    from declarations.messages.customs_declaration import draft_split_note
     context.update(
         {
             "lines": lines,
@@ -632,7 +636,9 @@ def declaration_detail(request, pk: int):
             "is_customs_declaration": declaration.effective_channel == Channel.CUSTOMS_DECLARATION,
             "entry_results": [e.entry for e in context["events"] if e.entry is not None],
             "entry_result_allowed": customs_entry_allowed_now(declaration),
-            "channel_reason": channel_reason(declaration, lines),
+            "channel_reason": advice.reason_message if declaration.recommended_channel else "",
+            "value_conversion": conversion,
+            "draft_split_note": draft_split_note(len(lines), declaration.order_no),
             "mode_label": choice_labels(Mode).get(declaration.mode, declaration.mode),
             "channel_label": channels.get(declaration.channel, declaration.channel),
             "recommended_channel_label": channels.get(

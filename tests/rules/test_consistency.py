@@ -212,6 +212,13 @@ CASES = [
         ),
         name="empty in the customs declaration channel",
     ),
+    Case(
+        "WAREHOUSE_COUNTRY_MISMATCH",
+        "country",
+        None,
+        bad=lambda s: set_head(mode=Mode.WAREHOUSE, warehouse=make_warehouse(), country="303")(s),
+        ok=lambda s: set_head(mode=Mode.WAREHOUSE, warehouse=make_warehouse(), country="502")(s),
+    ),
 ]
 
 

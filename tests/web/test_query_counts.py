@@ -142,6 +142,7 @@ def test_dashboard(client_a, user_a, exporter_a, django_assert_num_queries, coun
         ("502", {}, "LIST_ELIGIBLE"),
         ("502", {"total_price": Decimal("1000"), "price": Decimal("10")}, "LIST_VALUE_OVER_LIMIT"),
         ("300", {}, "EXCHANGE_RATE_MISSING"),
+        ("304", {}, "VALUE_UNKNOWN"),  # an obsolete currency (DEM) has no value, not a missing rate
         ("142", {"licence": True}, "LIST_NEEDS_LICENCE"),
     ],
 )
