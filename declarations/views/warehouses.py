@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from declarations.forms import WarehouseDocumentForm, WarehouseForm
 from declarations.models import WarehouseDocument
+from declarations.review_selectors import warehouse_document_for_user
 from declarations.selectors import get_object_for_user, warehouse_filings_for_user, warehouses_for_user
 from declarations.services import filings as filing_services
 from declarations.services.filings import REQUIRED_PROOF, warehouse_document_add, warehouse_filing_submit
@@ -124,6 +125,6 @@ def warehouse_filing_submit_view(request, pk: int):
 @require_GET
 @login_required
 def warehouse_document_download(request, pk: int, document_id: int):
-    """A proof document, only to users who may see the filing (another tenant's: 404)."""
-    document = get_object_for_user(_filing(request, pk).documents.all(), pk=document_id)
+    """A proof document, only to users who may see the filing and to reviewers (another tenant's: 404)."""
+    document = warehouse_document_for_user(user=request.user, filing_id=pk, document_id=document_id)
     return private_file_response(document.file)
