@@ -1,9 +1,10 @@
 """Dashboard: counts by status, receipts needing attention, figures by mode × channel × month."""
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from declarations.choices import DeclarationStatus
+from declarations.review_selectors import is_reviewer
 from declarations.selectors import (
     dashboard_figures,
     declaration_counts_by_status,
@@ -15,6 +16,10 @@ from declarations.selectors import (
 
 @login_required
 def dashboard(request):
+    enterprises = enterprises_for_user(user=request.user)
+    if request.user.is_staff and not enterprises.exists() and is_reviewer(user=request.user):
+        # A staff reviewer belongs to no enterprise: its work is the review queue, not an empty portal.
+        return redirect("admin:index")
     declarations = declarations_for_user(user=request.user)
     by_status = declaration_counts_by_status(declarations=declarations)
     counts = [
@@ -26,7 +31,7 @@ def dashboard(request):
         request,
         "declarations/dashboard.html",
         {
-            "enterprises": enterprises_for_user(user=request.user),
+            "enterprises": enterprises,
             "counts": counts,
             "total": sum(by_status.values()),
             "attention": receipts_needing_attention(declarations=declarations),
