@@ -23,6 +23,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from declarations import admin_review  # noqa: F401  (registers the review queues)
 from declarations import models as m
+from declarations.admin_freeze import DeclarationFreezeMixin, WarehouseRefileMixin
 from declarations.choices import ReceiptState
 from declarations.services.declarations import declaration_validate
 from declarations.services.dispatch import dispatch_publish
@@ -121,7 +122,7 @@ class ReceiptInline(ReadOnlyInline):
 
 
 @admin.register(m.Declaration)
-class DeclarationAdmin(SimpleHistoryAdmin):
+class DeclarationAdmin(DeclarationFreezeMixin, SimpleHistoryAdmin):
     list_display = [
         "cop_no",
         "order_no",
@@ -367,7 +368,7 @@ class EnterpriseAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(m.OverseasWarehouse)
-class OverseasWarehouseAdmin(SimpleHistoryAdmin):
+class OverseasWarehouseAdmin(WarehouseRefileMixin, SimpleHistoryAdmin):
     list_display = ["name", "enterprise", "country", "ownership"]
     search_fields = ["name", "enterprise__name"]
 

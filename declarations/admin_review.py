@@ -170,7 +170,9 @@ class ReviewAdmin(SimpleHistoryAdmin):
     @admin.action(description=_("Approve the selected items (asks for confirmation)"), permissions=["review"])
     def approve_selected(self, request, queryset):
         if not queryset:  # the changelist's filter left none of the selected records
-            self.message_user(request, gettext("None of the selected items is in this view."), messages.WARNING)
+            self.message_user(
+                request, gettext("None of the selected items is in this view."), messages.WARNING
+            )
             return None
         if "apply" in request.POST:
             self._review(request, queryset, approve=True)

@@ -44,11 +44,34 @@ def warehouse_edit(request, pk: int):
     form = WarehouseForm(
         request.POST or None, instance=warehouse, enterprises=member_enterprises(user=request.user)
     )
+    refile_fields = []
     if request.method == "POST" and form.is_valid():
-        filing_services.warehouse_save(warehouse=warehouse, **form.cleaned_data)
-        messages.success(request, _("Warehouse %(name)s saved.") % {"name": warehouse.name})
-        return redirect("warehouse_detail", pk=pk)
-    return render(request, "declarations/warehouse_form.html", {"form": form, "warehouse": warehouse})
+        try:
+            filing_services.warehouse_save(
+                warehouse=warehouse,
+                refile_confirmed=request.POST.get("confirm_refile") == "1",
+                actor=request.user,
+                **form.cleaned_data,
+            )
+        except filing_services.RefileNotConfirmed:
+            # Warn first: the same form again, with what will happen and a confirming button.
+            refile_fields = filing_services.warehouse_filing_changes(
+                warehouse=warehouse, fields=form.cleaned_data
+            )
+        else:
+            messages.success(request, _("Warehouse %(name)s saved.") % {"name": warehouse.name})
+            return redirect("warehouse_detail", pk=pk)
+    stored = warehouses_for_user(user=request.user).get(pk=pk)
+    return render(
+        request,
+        "declarations/warehouse_form.html",
+        {
+            "form": form,
+            "warehouse": stored,
+            "refile_fields": refile_fields,
+            "has_approved_filing": stored.approved_filing is not None,
+        },
+    )
 
 
 @login_required
