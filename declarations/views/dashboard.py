@@ -1,4 +1,7 @@
-"""Dashboard: counts by status, receipts needing attention, figures by mode × channel × month."""
+"""Dashboard: counts by status, receipts needing attention, figures by mode × channel × month.
+
+The statistics count declared declarations only (submitted and later); drafts are shown apart. A staff
+reviewer who belongs to no enterprise is led to the review queue."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -10,8 +13,11 @@ from declarations.selectors import (
     declaration_counts_by_status,
     declarations_for_user,
     enterprises_for_user,
+    import_jobs_for_user,
     receipts_needing_attention,
 )
+
+RECENT_UPLOADS = 5
 
 
 @login_required
@@ -22,6 +28,7 @@ def dashboard(request):
         return redirect("admin:index")
     declarations = declarations_for_user(user=request.user)
     by_status = declaration_counts_by_status(declarations=declarations)
+    drafts = by_status.pop(DeclarationStatus.DRAFT, 0)
     counts = [
         {"status": status, "label": label, "count": by_status[status]}
         for status, label in DeclarationStatus.choices
@@ -34,8 +41,10 @@ def dashboard(request):
             "enterprises": enterprises,
             "counts": counts,
             "total": sum(by_status.values()),
+            "drafts": drafts,
             "attention": receipts_needing_attention(declarations=declarations),
-            "figures": dashboard_figures(declarations=declarations),
+            "figures": dashboard_figures(declarations=declarations.exclude(status=DeclarationStatus.DRAFT)),
             "recent": declarations[:10],
+            "uploads": import_jobs_for_user(user=request.user)[:RECENT_UPLOADS],
         },
     )
