@@ -207,20 +207,25 @@ class ReviewAdmin(SimpleHistoryAdmin):
 @admin.register(m.Registration)
 class RegistrationAdmin(ReviewAdmin):
     list_display = [
-        "enterprise",
+        "enterprise_name",
         "customs_office",
         "enterprise_type",
         "status",
         "submitted_at",
         "reviewed_at",
     ]
-    list_filter = [PendingReviewFilter, "customs_office", "enterprise_type", "submitted_at"]
+    list_filter = [
+        PendingReviewFilter,
+        ("customs_office", admin.RelatedOnlyFieldListFilter),
+        "enterprise_type",
+        "submitted_at",
+    ]
     list_select_related = ["enterprise", "customs_office"]
     search_fields = ["enterprise__name", "enterprise__uscc"]
     review_service = filing_services.registration_review
     review_argument = "registration"
     readonly_fields = [
-        "enterprise",
+        "enterprise_name",
         "enterprise_uscc",
         "enterprise_customs_code",
         "customs_office",
@@ -233,7 +238,7 @@ class RegistrationAdmin(ReviewAdmin):
             _("Registration"),
             {
                 "fields": [
-                    "enterprise",
+                    "enterprise_name",
                     "enterprise_uscc",
                     "enterprise_customs_code",
                     "customs_office",
@@ -244,6 +249,10 @@ class RegistrationAdmin(ReviewAdmin):
         ),
         (_("Review"), {"fields": ReviewAdmin.review_fields}),
     ]
+
+    @admin.display(description=_("enterprise"))
+    def enterprise_name(self, obj):
+        return obj.enterprise
 
     @admin.display(description=_("unified social credit code"))
     def enterprise_uscc(self, obj):
@@ -282,13 +291,19 @@ class WarehouseFilingAdmin(ReviewAdmin):
         "submitted_at",
         "reviewed_at",
     ]
-    list_filter = [PendingReviewFilter, "warehouse__country", "warehouse__ownership", "submitted_at"]
+    # Only the countries that have filed warehouses (the full table is ~250 entries).
+    list_filter = [
+        PendingReviewFilter,
+        ("warehouse__country", admin.RelatedOnlyFieldListFilter),
+        "warehouse__ownership",
+        "submitted_at",
+    ]
     list_select_related = ["warehouse__enterprise", "warehouse__country"]
     search_fields = ["warehouse__name", "warehouse__enterprise__name"]
     review_service = filing_services.warehouse_filing_review
     review_argument = "filing"
     warehouse_fields = [
-        "warehouse",
+        "warehouse_name",
         "enterprise",
         "country",
         "address",
@@ -306,6 +321,10 @@ class WarehouseFilingAdmin(ReviewAdmin):
     @admin.display(description=_("enterprise"))
     def enterprise(self, obj):
         return obj.warehouse.enterprise
+
+    @admin.display(description=_("warehouse name"))
+    def warehouse_name(self, obj):
+        return obj.warehouse.name
 
     @admin.display(description=_("country"))
     def country(self, obj):

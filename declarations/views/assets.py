@@ -4,10 +4,10 @@ works wherever static files are not served in front of it)."""
 from django.contrib.staticfiles import finders
 from django.http import FileResponse, Http404
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 
-@require_GET
+@require_safe
 @cache_control(public=True, max_age=7 * 24 * 3600)
 def favicon(request):
     path = finders.find("favicon.ico")
