@@ -23,7 +23,8 @@ from declarations.services import filings as filing_services
 
 # Rendered from a string so the admin needs no template files of its own; extends the stock admin layout.
 _DECISION_PAGE = engines["django"].from_string(
-    """{% extends "admin/base_site.html" %}{% load i18n %}
+    """{% extends "admin/base_site.html" %}{% load i18n static %}
+{% block extrastyle %}{{ block.super }}<link rel="stylesheet" href="{% static 'admin/css/forms.css' %}">{% endblock %}
 {% block breadcrumbs %}<div class="breadcrumbs"><a href="{% url 'admin:index' %}">{% translate 'Home' %}</a>
 &rsaquo; <a href="{{ cancel_url }}">{{ opts.verbose_name_plural|capfirst }}</a> &rsaquo; {{ title }}</div>{% endblock %}
 {% block content %}
@@ -33,7 +34,7 @@ _DECISION_PAGE = engines["django"].from_string(
   <fieldset class="module aligned">
     <h2>{{ item.obj }}</h2>
     {% for label, value in item.facts %}<div class="form-row"><div class="flex-container">
-      <label>{{ label }}:</label><div class="readonly">{{ value }}</div></div></div>{% endfor %}
+      <label>{{ label|capfirst }}:</label><div class="readonly">{{ value }}</div></div></div>{% endfor %}
   </fieldset>
   <input type="hidden" name="_selected_action" value="{{ item.obj.pk }}">
   {% endfor %}
@@ -340,11 +341,11 @@ class WarehouseFilingAdmin(ReviewAdmin):
 
     @admin.display(description=_("lease start"))
     def lease_start(self, obj):
-        return obj.warehouse.lease_start or "—"
+        return obj.warehouse.lease_start.isoformat() if obj.warehouse.lease_start else "—"
 
     @admin.display(description=_("lease end"))
     def lease_end(self, obj):
-        return obj.warehouse.lease_end or "—"
+        return obj.warehouse.lease_end.isoformat() if obj.warehouse.lease_end else "—"
 
     @admin.display(description=_("proof documents"))
     def documents(self, obj):
