@@ -24,7 +24,9 @@ from declarations.services import filings as filing_services
 # Rendered from a string so the admin needs no template files of its own; extends the stock admin layout.
 _DECISION_PAGE = engines["django"].from_string(
     """{% extends "admin/base_site.html" %}{% load i18n static %}
-{% block extrastyle %}{{ block.super }}<link rel="stylesheet" href="{% static 'admin/css/forms.css' %}">{% endblock %}
+{% block extrastyle %}{{ block.super }}<link rel="stylesheet" href="{% static 'admin/css/forms.css' %}">
+<style>.submit-row a.cancel-link { display: inline-block; padding: 10px 15px; line-height: 15px; margin: 0; }</style>
+{% endblock %}
 {% block breadcrumbs %}<div class="breadcrumbs"><a href="{% url 'admin:index' %}">{% translate 'Home' %}</a>
 &rsaquo; <a href="{{ cancel_url }}">{{ opts.verbose_name_plural|capfirst }}</a> &rsaquo; {{ title }}</div>{% endblock %}
 {% block content %}
