@@ -93,7 +93,7 @@ SHARED_ROUTES: dict[str, Kwargs] = {
 UNNAMED_ROUTES = {"api/^.*/$": "/api/no-such-route/"}
 
 # Routes an anonymous visitor may use (log in, switch language, the API's token endpoint and documentation).
-PUBLIC_ROUTES = {"healthz", "login", "set_language", "api-token", "api-schema", "api-docs"}
+PUBLIC_ROUTES = {"healthz", "login", "set_language", "api-token", "api-schema", "api-docs", "favicon"}
 
 REFUSED = {401, 403, 404, 405}
 WEB_METHODS = ("get", "post")

@@ -126,8 +126,9 @@ def test_status_fragment(client_a, user_a, exporter_a, django_assert_num_queries
 def test_dashboard(client_a, user_a, exporter_a, django_assert_num_queries, count):
     populate(exporter_a, user_a, count)
     # + enterprise ids, counts by status, rates, line values and counts by month/mode/channel, the enterprises,
-    # receipts needing attention (joined to their declaration), the ten most recent declarations.
-    with django_assert_num_queries(SESSION_AND_USER + 8):
+    # receipts needing attention (joined to their declaration), the ten most recent declarations, the user's
+    # recent uploads.
+    with django_assert_num_queries(SESSION_AND_USER + 9):
         response = client_a.get(reverse("home"))
     assert response.context["total"] == count
     assert len(response.context["attention"]) == min(count, 10)
