@@ -624,6 +624,7 @@ def declaration_detail(request, pk: int):
     # the reason for the channel and the rate line ("610 USD × 7.10 (2026-12) = 4,331.00 CNY") share one context
     advice, conversion = channel_advice_and_value(declaration=declaration, lines=lines)
     from declarations.messages.customs_declaration import draft_split_note
+
     context.update(
         {
             "lines": lines,
