@@ -26,6 +26,7 @@ from declarations import selectors
 from declarations.api import serializers as s
 from declarations.api.errors import api_exception_handler, error, error_response, findings_errors
 from declarations.choices import ImportState
+from declarations.permissions import require_declaration_change, require_filing_submit
 from declarations.services import filings as filing_services
 from declarations.services.declarations import (
     DeclarationNotEditable,
@@ -198,8 +199,10 @@ class WarehouseFilingViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=None, responses={200: s.WarehouseFilingSerializer})
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        """Submit the filing for review by customs-affairs staff."""
-        filing = filing_services.warehouse_filing_submit(filing=self.get_object(), actor=request.user)
+        """Submit the filing for review by customs-affairs staff (a broker sees its client's filings, never files)."""
+        filing = self.get_object()
+        require_filing_submit(user=request.user, filing=filing)
+        filing = filing_services.warehouse_filing_submit(filing=filing, actor=request.user)
         return Response(self.get_serializer(filing).data)
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
@@ -271,6 +274,12 @@ class DeclarationViewSet(ApiMixin, viewsets.ModelViewSet):
             qs = qs.filter(Q(order_no__icontains=q) | Q(logistics_no__icontains=q) | Q(cop_no__icontains=q))
         return qs.prefetch_related("lines").order_by("-created_at", "-pk")
 
+    def get_changeable_object(self):
+        """The declaration, if the user may change it: the portal's check (``declarations.permissions``)."""
+        declaration = self.get_object()
+        require_declaration_change(user=self.request.user, declaration=declaration)
+        return declaration
+
     def _date_param(self, name):
         from django.utils.dateparse import parse_date
 
@@ -304,7 +313,7 @@ class DeclarationViewSet(ApiMixin, viewsets.ModelViewSet):
 
     def update(self, request, *args, **kwargs):
         partial = kwargs.pop("partial", False)
-        declaration = self.get_object()
+        declaration = self.get_changeable_object()
         serializer = self.get_serializer(declaration, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         data, lines = self._split(serializer.validated_data)
@@ -335,7 +344,7 @@ class DeclarationViewSet(ApiMixin, viewsets.ModelViewSet):
 
     def destroy(self, request, *args, **kwargs):
         try:
-            declaration_delete(declaration=self.get_object(), actor=request.user)
+            declaration_delete(declaration=self.get_changeable_object(), actor=request.user)
         except DeclarationNotEditable as exc:
             return _declaration_error(exc)
         except ProtectedError:  # e.g. a receipt attached to a draft by staff: it stays for the record
@@ -349,7 +358,7 @@ class DeclarationViewSet(ApiMixin, viewsets.ModelViewSet):
     @action(detail=True, methods=["post"])
     def validate(self, request, pk=None):
         """Run the rules engine; returns every finding (errors and warnings) and the recommended channel."""
-        declaration = self.get_object()
+        declaration = self.get_changeable_object()
         findings = declaration_validate(declaration_id=declaration.pk)
         declaration.refresh_from_db()
         return Response(
@@ -364,7 +373,7 @@ class DeclarationViewSet(ApiMixin, viewsets.ModelViewSet):
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         """Submit: refused with the blocking findings as errors (400), or 409 when the status does not allow it."""
-        declaration = self.get_object()
+        declaration = self.get_changeable_object()
         try:
             declaration_submit(declaration=declaration, actor=request.user)
         except SubmissionBlocked as exc:
@@ -377,7 +386,7 @@ class DeclarationViewSet(ApiMixin, viewsets.ModelViewSet):
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         """Request cancellation of a released inventory list (CEB605); returns the cancellation message."""
-        declaration = self.get_object()
+        declaration = self.get_changeable_object()
         serializer = s.CancelSerializer(data=request.data)
         self._api_serializer = serializer
         serializer.is_valid(raise_exception=True)

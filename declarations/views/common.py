@@ -2,32 +2,10 @@
 
 import os
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
 from django.http import FileResponse, Http404
 
-from declarations.models import Enterprise, Membership
-from declarations.selectors import enterprises_for_user
-
-
-def member_enterprises(*, user) -> QuerySet[Enterprise]:
-    """Enterprises whose master data the user may change: its own, never a delegating exporter's."""
-    if user.is_superuser:
-        return Enterprise.objects.all()
-    return enterprises_for_user(user=user).filter(memberships__user=user).distinct()
-
-
-def require_member(*, user, enterprise: Enterprise) -> None:
-    """A visible enterprise the user is not a member of (a broker looking at its client): 403, nothing changes."""
-    if not member_enterprises(user=user).filter(pk=enterprise.pk).exists():
-        raise PermissionDenied
-
-
-def require_admin(*, user, enterprise: Enterprise) -> None:
-    if user.is_superuser:
-        return
-    if not Membership.objects.filter(user=user, enterprise=enterprise, role=Membership.Role.ADMIN).exists():
-        raise PermissionDenied
+# The permission checks live in declarations.permissions (shared with the API); re-exported for the views.
+from declarations.permissions import member_enterprises, require_admin, require_member  # noqa: F401
 
 
 def is_htmx(request) -> bool:

@@ -36,6 +36,7 @@ from declarations.forms import (
     DeclarationLineFormSet,
 )
 from declarations.models import CatalogueItem, Declaration
+from declarations.permissions import can_change_declaration, require_declaration_change
 from declarations.rules.finding import HEAD_FINDING_FIELDS, LINE_FINDING_FIELDS, Finding
 from declarations.selectors import (
     channel_advice,
@@ -425,7 +426,9 @@ def declaration_create(request):
 
 @login_required
 def declaration_edit(request, pk: int):
-    return _edit(request, _declaration(request, pk))
+    declaration = _declaration(request, pk)
+    require_declaration_change(user=request.user, declaration=declaration)
+    return _edit(request, declaration)
 
 
 @require_POST
@@ -487,7 +490,9 @@ def declaration_lines(request):
 @require_POST
 @login_required
 def declaration_copy_view(request, pk: int):
-    copy = declaration_copy(declaration=_declaration(request, pk), actor=request.user)
+    declaration = _declaration(request, pk)
+    require_declaration_change(user=request.user, declaration=declaration)
+    copy = declaration_copy(declaration=declaration, actor=request.user)
     messages.success(request, _("Copied. Enter the waybill number of the new declaration."))
     return redirect("declaration_edit", pk=copy.pk)
 
@@ -496,6 +501,7 @@ def declaration_copy_view(request, pk: int):
 @login_required
 def declaration_delete_view(request, pk: int):
     declaration = _declaration(request, pk)
+    require_declaration_change(user=request.user, declaration=declaration)
     try:
         declaration_delete(declaration=declaration, actor=request.user)
     except DeclarationNotEditable as exc:
@@ -509,6 +515,7 @@ def declaration_delete_view(request, pk: int):
 @login_required
 def declaration_submit_view(request, pk: int):
     declaration = _declaration(request, pk)
+    require_declaration_change(user=request.user, declaration=declaration)
     try:
         declaration_submit(declaration=declaration, actor=request.user)
     except SubmissionBlocked as exc:
@@ -578,6 +585,7 @@ def declaration_detail(request, pk: int):
     for receipt in receipts:
         receipt.state_label = states.get(receipt.state, receipt.state)
     context = _status_context(declaration)
+    changeable = can_change_declaration(user=request.user, declaration=declaration)
     context.update(
         {
             "lines": lines,
@@ -585,8 +593,11 @@ def declaration_detail(request, pk: int):
             "rendered": rendered,
             "receipts": receipts,
             "findings": [Finding.from_dict(d) for d in declaration.findings or []],
-            "editable": declaration.status in EDITABLE_STATUSES,
-            "deletable": declaration.status == DeclarationStatus.DRAFT and declaration.version == 0,
+            "editable": changeable and declaration.status in EDITABLE_STATUSES,
+            "deletable": changeable
+            and declaration.status == DeclarationStatus.DRAFT
+            and declaration.version == 0,
+            "changeable": changeable,
             "is_customs_declaration": declaration.effective_channel == Channel.CUSTOMS_DECLARATION,
             "channel_reason": channel_reason(declaration, lines),
             "mode_label": choice_labels(Mode).get(declaration.mode, declaration.mode),
