@@ -17,7 +17,7 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -25,6 +25,7 @@ from declarations import models as m
 from declarations import selectors
 from declarations.api import serializers as s
 from declarations.api.errors import api_exception_handler, error, error_response, findings_errors
+from declarations.api.parsers import BoundedJSONParser
 from declarations.choices import ImportState
 from declarations.permissions import require_declaration_change, require_filing_submit
 from declarations.services import filings as filing_services
@@ -139,6 +140,7 @@ class TokenObtainView(ObtainAuthToken):
 
     schema = ApiAutoSchema()
     throttle_classes = [TokenObtainThrottle]
+    parser_classes = [FormParser, MultiPartParser, BoundedJSONParser]
 
     def get_exception_handler(self):
         return api_exception_handler
@@ -306,9 +308,12 @@ class DeclarationViewSet(ApiMixin, viewsets.ModelViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data, lines = self._split(serializer.validated_data)
-        declaration, _findings = declaration_save(
-            declaration=None, data=data, lines=lines, actor=request.user
-        )
+        try:
+            declaration, _findings = declaration_save(
+                declaration=None, data=data, lines=lines, actor=request.user
+            )
+        except IntegrityError:  # declaration_cop_no_per_agent: the documented 409, as on update
+            return _duplicate_cop_no()
         return self._respond(declaration, status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
@@ -618,7 +623,7 @@ class ImportJobViewSet(
         return self._respond(job, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.ImportConfirmSerializer, responses={202: s.ImportJobSerializer})
-    @action(detail=True, methods=["post"], parser_classes=[JSONParser, FormParser, MultiPartParser])
+    @action(detail=True, methods=["post"], parser_classes=[BoundedJSONParser, FormParser, MultiPartParser])
     def confirm(self, request, pk=None):
         """Store the good declarations of a finished dry run (same file, same job); 409 for any other job."""
         job = self.get_object()
