@@ -22,8 +22,45 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", True)
-# A fixed key is only acceptable for local development; production must set SECRET_KEY.
-SECRET_KEY = os.environ.get("SECRET_KEY", "dev-insecure-key-do-not-use-in-production-0123456789abcdef")
+
+
+def secret_key(*, debug: bool, environ=os.environ, dev_key_file: Path | None = None) -> str:
+    """SECRET_KEY from the environment. Production (DEBUG off) refuses to start without one; development uses a
+    random key of its own, kept in var/ (never in the repository), so no published key ever signs anything."""
+    key = environ.get("SECRET_KEY", "").strip()
+    if key:
+        return key
+    if not debug:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. With DEBUG off the portal refuses to start without it: set SECRET_KEY to a "
+            "long random value (e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+        )
+    dev_key_file = dev_key_file or BASE_DIR / "var" / "dev-secret-key"
+    try:
+        return dev_key_file.read_text().strip() or _new_dev_key(dev_key_file)
+    except FileNotFoundError:
+        return _new_dev_key(dev_key_file)
+
+
+def _new_dev_key(path: Path) -> str:
+    import secrets
+
+    key = secrets.token_urlsafe(50)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(key)
+    except FileExistsError:  # another process wrote it first: use that one
+        return path.read_text().strip() or key
+    except OSError:  # a read-only checkout: this process's own key (sessions end with it)
+        pass
+    return key
+
+
+SECRET_KEY = secret_key(debug=DEBUG)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
