@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from declarations.choices import Channel, DeclarationStatus, Mode
+from declarations.identifiers import validate_identifier_characters
 from declarations.models import (
     CatalogueItem,
     CustomsOffice,
@@ -16,7 +17,7 @@ from declarations.models import (
     RegistrationAttachment,
     WarehouseDocument,
 )
-from declarations.rules.fields import MAX_LINES
+from declarations.rules.fields import IDENTIFIER_ATTRS, MAX_LINES
 from declarations.rules.finding import Finding
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -295,6 +296,9 @@ class DeclarationForm(forms.ModelForm):
         self.fields["agent"].required = False
         self.fields["agent"].help_text = _("Empty: the enterprise declares itself.")
         self.fields["warehouse"].queryset = warehouses
+        for name in IDENTIFIER_ATTRS:  # copNo, orderNo, waybill...: the one character rule, as the API
+            if name in self.fields:
+                self.fields[name].validators.append(validate_identifier_characters)
 
     def clean(self):
         data = super().clean()

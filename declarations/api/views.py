@@ -37,7 +37,7 @@ from declarations.services.declarations import (
 )
 from declarations.services.imports import ImportRejected, import_job_confirm, import_job_create
 from declarations.services.submission import SubmissionBlocked, declaration_cancel, declaration_submit
-from declarations.views.common import private_file_response
+from declarations.views.common import attachment_header, private_file_response
 
 
 class ApiAutoSchema(AutoSchema):
@@ -441,7 +441,7 @@ class MessageViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
         """The message's XML exactly as written to the outbox."""
         message = self.get_object()  # an id that is not a number is a 404 too
         response = HttpResponse(bytes(message.content), content_type="application/xml")
-        response["Content-Disposition"] = f'attachment; filename="{message.file_name}"'
+        response["Content-Disposition"] = attachment_header(message.file_name)
         return response
 
 

@@ -59,7 +59,7 @@ from declarations.services.declarations import (
     declaration_save,
 )
 from declarations.services.submission import SubmissionBlocked, declaration_submit
-from declarations.views.common import is_htmx
+from declarations.views.common import attachment_header, is_htmx
 
 PAGE_SIZE = 25
 LINES_PREFIX = "lines"
@@ -627,7 +627,7 @@ def declaration_message(request, pk: int, message_id: int):
     message = _message(request, pk, message_id)
     if request.GET.get("download"):
         response = HttpResponse(bytes(message.content), content_type="application/xml")
-        response["Content-Disposition"] = f'attachment; filename="{message.file_name}"'
+        response["Content-Disposition"] = attachment_header(message.file_name)
         return response
     return render(
         request,
@@ -649,7 +649,7 @@ def declaration_messages_zip(request, pk: int):
         for message in declaration.messages.order_by("version", "message_type"):
             archive.writestr(f"v{message.version}/{message.file_name}", bytes(message.content))
     response = HttpResponse(buffer.getvalue(), content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="{declaration.cop_no}_messages.zip"'
+    response["Content-Disposition"] = attachment_header(f"{declaration.cop_no}_messages.zip")
     return response
 
 
@@ -670,7 +670,7 @@ def declaration_draft_xlsx(request, pk: int):
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    response["Content-Disposition"] = f'attachment; filename="{declaration.cop_no}_declaration.xlsx"'
+    response["Content-Disposition"] = attachment_header(f"{declaration.cop_no}_declaration.xlsx")
     return response
 
 
