@@ -19,6 +19,7 @@ from declarations.models import (
 )
 from declarations.rules.fields import IDENTIFIER_ATTRS, MAX_LINES
 from declarations.rules.finding import Finding
+from declarations.search import SEARCH_MAX_CHARS
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 # Leading bytes per allowed extension: the extension alone proves nothing about the content.
@@ -337,7 +338,7 @@ DeclarationLineFormSet = forms.formset_factory(
 
 
 class DeclarationFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
+    q = forms.CharField(label=_("Search"), required=False, max_length=SEARCH_MAX_CHARS)
     mode = forms.ChoiceField(label=_("mode"), choices=[("", "---------"), *Mode.choices], required=False)
     channel = forms.ChoiceField(
         label=_("channel"), choices=[("", "---------"), *Channel.choices], required=False

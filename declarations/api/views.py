@@ -28,6 +28,7 @@ from declarations.api.errors import api_exception_handler, error, error_response
 from declarations.api.parsers import BoundedJSONParser
 from declarations.choices import ImportState
 from declarations.permissions import require_declaration_change, require_filing_submit
+from declarations.search import SearchQuery, search_query, too_long_message
 from declarations.services import filings as filing_services
 from declarations.services.declarations import (
     DeclarationNotEditable,
@@ -271,8 +272,8 @@ class DeclarationViewSet(ApiMixin, viewsets.ModelViewSet):
             if params.get(param):
                 filters[lookup] = self._date_param(param)
         qs = selectors.declarations_for_user(user=self.request.user, filters=filters)
-        if params.get("q"):
-            q = params["q"].strip()
+        q = bounded_search(params.get("q")).text
+        if q:
             qs = qs.filter(Q(order_no__icontains=q) | Q(logistics_no__icontains=q) | Q(cop_no__icontains=q))
         return qs.prefetch_related("lines").order_by("-created_at", "-pk")
 
@@ -476,13 +477,22 @@ class ReceiptViewSet(ApiMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
 SEARCH = _str("q", "Search: code prefix, or words of the name.")
 
 
-def _code_search(qs, q: str, name_fields: tuple[str, ...]):
-    q = (q or "").strip()
+def bounded_search(raw: str | None) -> SearchQuery:
+    """The ``q`` parameter within the search bounds (declarations.search), else a 400 naming it."""
+    query = search_query(raw)
+    if query.truncated:
+        raise ValidationError({"q": [too_long_message()]}, code="SEARCH_TOO_LONG")
+    return query
+
+
+def _code_search(qs, raw: str, name_fields: tuple[str, ...]):
+    query = bounded_search(raw)
+    q = query.text
     if not q:
         return qs
     if q.isdigit() or (len(q) <= 4 and q.isalnum() and q.isascii()):
         return qs.filter(code__startswith=q)
-    for word in q.split():
+    for word in query.words:
         cond = Q()
         for name in name_fields:
             cond |= Q(**{f"{name}__icontains": word})
