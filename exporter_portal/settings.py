@@ -99,6 +99,8 @@ MIDDLEWARE = [
 # django-axes first: it refuses a locked-out username + IP before the password is even checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # Then one address trying many usernames (declarations.login_throttle): LOGIN_IP_FAILURE_LIMIT.
+    "declarations.login_throttle.IpLoginThrottleBackend",
     # Django's ModelBackend, reading the user of each request by SQL compiled once (declarations.precompiled).
     "declarations.auth_backend.PortalModelBackend",
 ]
@@ -107,6 +109,8 @@ AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Failures from one address, all usernames together, within the cool-off that lock that address out.
+LOGIN_IP_FAILURE_LIMIT = int(os.environ.get("LOGIN_IP_FAILURE_LIMIT", "20"))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 # The client address: REMOTE_ADDR, unless TRUSTED_PROXY_COUNT reverse proxies append to X-Forwarded-For (a client
