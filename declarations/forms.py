@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from declarations.choices import Channel, DeclarationStatus, Mode
+from declarations.documents import DocumentRefused, document_check
 from declarations.identifiers import validate_identifier_characters
 from declarations.models import (
     CatalogueItem,
@@ -52,6 +53,13 @@ def check_document(upload) -> None:
             _("The content of “%(name)s” is not a %(type)s file."),
             params={"name": upload.name, "type": extension.upper()},
         )
+    # Then its structure, and nothing of another format inside (declarations.documents).
+    data = upload.read()
+    upload.seek(0)
+    try:
+        document_check(data, extension=extension, name=upload.name)
+    except DocumentRefused as exc:
+        raise ValidationError(str(exc), code="document_refused") from exc
 
 
 class EnterpriseForm(forms.ModelForm):
