@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served from our static files: no third-party script host
     "simple_history",
     "import_export",
     "axes",
@@ -307,6 +308,9 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Exporter Portal API",
     "VERSION": "1.0.0",
     "ENUM_NAME_OVERRIDES": {"ChannelEnum": "declarations.choices.Channel"},
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # Security headers, on in every environment (development sees what production sends); the
