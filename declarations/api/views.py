@@ -55,6 +55,7 @@ class ApiAutoSchema(AutoSchema):
             codes.append("409")
         if self.method in ("POST", "PUT", "PATCH") and self.get_request_serializer() is not None:
             codes.append("415")  # a body in a media type the operation does not take
+            codes.append("413")  # a body over DATA_UPLOAD_MAX_MEMORY_SIZE (declarations.api.parsers)
         if getattr(self.view, "throttle_classes", None):
             codes.append("429")
         for code in codes:

@@ -135,3 +135,11 @@ def test_schema_documents_409_for_create():
 
     schema = SchemaGenerator().get_schema(request=None, public=True)
     assert "409" in schema["paths"]["/api/declarations/"]["post"]["responses"]
+
+
+def test_schema_documents_413_for_bodies():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    assert "413" in schema["paths"]["/api/declarations/"]["post"]["responses"]
+    assert "413" in schema["paths"]["/api/token/"]["post"]["responses"]
