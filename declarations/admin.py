@@ -23,6 +23,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from declarations import models as m
 from declarations.choices import ReceiptState
+from declarations.search import bound_admin_search
 from declarations.services import filings as filing_services
 from declarations.services.declarations import declaration_validate
 from declarations.services.dispatch import dispatch_publish
@@ -546,3 +547,7 @@ for model in (m.Country, m.Currency, m.Unit, m.TransportMode, m.HSCode):
             },
         ),
     )
+
+# Every admin search box within the search bounds (declarations.search), as the portal's and the API's.
+for _model_admin in admin.site._registry.values():
+    bound_admin_search(_model_admin)

@@ -119,3 +119,13 @@ def test_catalogue_search_is_bounded(web_a, exporter_a):
         response = web_a.get(reverse("catalogue_list"), {"q": HUGE})
     assert response.status_code == 200
     assert "word99 " not in " ".join(q["sql"] for q in queries)
+
+
+def test_admin_search_is_bounded_too(admin_client):
+    f.DeclarationFactory(order_no="word0-order")
+    with CaptureQueriesContext(connection) as queries:
+        response = admin_client.get("/admin/declarations/declaration/", {"q": HUGE})
+    assert response.status_code == 200
+    fields = 5  # DeclarationAdmin.search_fields
+    assert 0 < _likes(queries) <= 2 * SEARCH_MAX_WORDS * fields  # the count and the page
+    assert len(response.context["cl"].result_list) == 0  # the five words are all required, as before
