@@ -25,6 +25,7 @@ from declarations import admin_review  # noqa: F401  (registers the review queue
 from declarations import models as m
 from declarations.admin_freeze import DeclarationFreezeMixin, WarehouseRefileMixin
 from declarations.choices import ReceiptState
+from declarations.search import bound_admin_search
 from declarations.services.declarations import declaration_validate
 from declarations.services.dispatch import dispatch_publish
 from declarations.services.receipt_admin import receipt_attach
@@ -451,3 +452,7 @@ for model in (m.Country, m.Currency, m.Unit, m.TransportMode, m.HSCode):
             },
         ),
     )
+
+# Every admin search box within the search bounds (declarations.search), as the portal's and the API's.
+for _model_admin in admin.site._registry.values():
+    bound_admin_search(_model_admin)

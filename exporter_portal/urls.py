@@ -30,3 +30,6 @@ urlpatterns += i18n_patterns(
     path("", include("declarations.urls")),
     prefix_default_language=False,
 )
+
+# A request Django refuses before any view (a body over DATA_UPLOAD_MAX_MEMORY_SIZE): JSON under /api/.
+handler400 = "declarations.api.errors.bad_request"

@@ -51,6 +51,16 @@ CATALOGUE: dict[str, RuleSpec] = {
         "Text holds characters XML 1.0 forbids (control characters, lone surrogates, U+FFFE/U+FFFF).",
         "gname containing U+0007",
     ),
+    "INVALID_IDENTIFIER": RuleSpec(
+        ERROR,
+        _(
+            "%(label)s may hold printable characters only: no line breaks, tabs or control characters, and none "
+            "of \" ' < > & \\ `."
+        ),
+        "A number (copNo, orderNo, logisticsNo, billNo, voyageNo, ...) holds CR, LF, TAB, another non-printable "
+        "character or one of \" ' < > & \\ `.",
+        "copNo containing a line feed",
+    ),
     "INVALID_NUMBER": RuleSpec(
         ERROR,
         _("%(label)s must be a number."),

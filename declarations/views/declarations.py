@@ -37,6 +37,7 @@ from declarations.forms import (
 )
 from declarations.models import CatalogueItem, CustomsEntryResult, Declaration
 from declarations.models.customs_entry import EntryResult
+from declarations.permissions import can_change_declaration, require_declaration_change
 from declarations.rules.finding import HEAD_FINDING_FIELDS, LINE_FINDING_FIELDS, Finding
 from declarations.selectors import (
     channel_advice,
@@ -62,7 +63,7 @@ from declarations.services.declarations import (
 )
 from declarations.services.submission import SubmissionBlocked, declaration_submit
 from declarations.services.submission_preview import declaration_submit_preview
-from declarations.views.common import is_htmx
+from declarations.views.common import attachment_header, is_htmx
 
 PAGE_SIZE = 25
 LINES_PREFIX = "lines"
@@ -429,7 +430,9 @@ def declaration_create(request):
 
 @login_required
 def declaration_edit(request, pk: int):
-    return _edit(request, _declaration(request, pk))
+    declaration = _declaration(request, pk)
+    require_declaration_change(user=request.user, declaration=declaration)
+    return _edit(request, declaration)
 
 
 @require_POST
@@ -491,7 +494,9 @@ def declaration_lines(request):
 @require_POST
 @login_required
 def declaration_copy_view(request, pk: int):
-    copy = declaration_copy(declaration=_declaration(request, pk), actor=request.user)
+    declaration = _declaration(request, pk)
+    require_declaration_change(user=request.user, declaration=declaration)
+    copy = declaration_copy(declaration=declaration, actor=request.user)
     messages.success(
         request, _("Copied as a new draft. Enter its own order number and waybill number before submitting.")
     )
@@ -502,6 +507,7 @@ def declaration_copy_view(request, pk: int):
 @login_required
 def declaration_delete_view(request, pk: int):
     declaration = _declaration(request, pk)
+    require_declaration_change(user=request.user, declaration=declaration)
     try:
         declaration_delete(declaration=declaration, actor=request.user)
     except DeclarationNotEditable as exc:
@@ -520,6 +526,7 @@ def declaration_submit_view(request, pk: int):
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
     declaration = declaration_for_user(user=request.user, pk=pk, columns=DETAIL_COLUMNS)
+    require_declaration_change(user=request.user, declaration=declaration)
     preview = declaration_submit_preview(declaration=declaration)
     confirmed = request.method == "POST" and request.POST.get("confirm")
     if confirmed and request.POST.get("fingerprint") != preview.fingerprint:
@@ -625,6 +632,7 @@ def declaration_detail(request, pk: int):
     advice, conversion = channel_advice_and_value(declaration=declaration, lines=lines)
     from declarations.messages.customs_declaration import draft_split_note
 
+    changeable = can_change_declaration(user=request.user, declaration=declaration)
     context.update(
         {
             "lines": lines,
@@ -632,8 +640,11 @@ def declaration_detail(request, pk: int):
             "rendered": rendered,
             "receipts": receipts,
             "findings": [Finding.from_dict(d) for d in declaration.findings or []],
-            "editable": declaration.status in EDITABLE_STATUSES,
-            "deletable": declaration.status == DeclarationStatus.DRAFT and declaration.version == 0,
+            "editable": changeable and declaration.status in EDITABLE_STATUSES,
+            "deletable": changeable
+            and declaration.status == DeclarationStatus.DRAFT
+            and declaration.version == 0,
+            "changeable": changeable,
             "is_customs_declaration": declaration.effective_channel == Channel.CUSTOMS_DECLARATION,
             "entry_results": [e.entry for e in context["events"] if e.entry is not None],
             "entry_result_allowed": customs_entry_allowed_now(declaration),
@@ -667,7 +678,7 @@ def declaration_message(request, pk: int, message_id: int):
     message = _message(request, pk, message_id)
     if request.GET.get("download"):
         response = HttpResponse(bytes(message.content), content_type="application/xml")
-        response["Content-Disposition"] = f'attachment; filename="{message.file_name}"'
+        response["Content-Disposition"] = attachment_header(message.file_name)
         return response
     return render(
         request,
@@ -689,7 +700,7 @@ def declaration_messages_zip(request, pk: int):
         for message in declaration.messages.order_by("version", "message_type"):
             archive.writestr(f"v{message.version}/{message.file_name}", bytes(message.content))
     response = HttpResponse(buffer.getvalue(), content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="{declaration.cop_no}_messages.zip"'
+    response["Content-Disposition"] = attachment_header(f"{declaration.cop_no}_messages.zip")
     return response
 
 
@@ -710,7 +721,7 @@ def declaration_draft_xlsx(request, pk: int):
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    response["Content-Disposition"] = f'attachment; filename="{declaration.cop_no}_declaration.xlsx"'
+    response["Content-Disposition"] = attachment_header(f"{declaration.cop_no}_declaration.xlsx")
     return response
 
 

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from declarations.forms import WarehouseDocumentForm, WarehouseForm
 from declarations.models import WarehouseDocument
+from declarations.permissions import require_filing_change, require_filing_submit
 from declarations.review_selectors import warehouse_document_for_user
 from declarations.selectors import get_object_for_user, warehouse_filings_for_user, warehouses_for_user
 from declarations.services import filings as filing_services
@@ -104,7 +105,7 @@ def warehouse_filing_detail(request, pk: int):
     filing = _filing(request, pk)
     form = WarehouseDocumentForm(initial={"doc_type": REQUIRED_PROOF.get(filing.warehouse.ownership)})
     if request.method == "POST":
-        require_member(user=request.user, enterprise=filing.warehouse.enterprise)
+        require_filing_change(user=request.user, filing=filing)
         form = WarehouseDocumentForm(request.POST, request.FILES)
         if form.is_valid():
             try:
@@ -135,7 +136,7 @@ def warehouse_filing_detail(request, pk: int):
 @login_required
 def warehouse_filing_submit_view(request, pk: int):
     filing = _filing(request, pk)
-    require_member(user=request.user, enterprise=filing.warehouse.enterprise)
+    require_filing_submit(user=request.user, filing=filing)
     try:
         warehouse_filing_submit(filing=filing, actor=request.user)
     except ValidationError as exc:
