@@ -369,8 +369,11 @@ def _claim_one(directory: Path, processing: Path, name: str) -> Path | None:
 
 def inbox_names(directory: Path) -> list[str]:
     """Names of the receipts lying directly in the inbox (not yet claimed), sorted."""
-    with os.scandir(Path(directory)) as entries:
-        return sorted(entry.name for entry in entries if _is_receipt_candidate(entry))
+    try:
+        with os.scandir(Path(directory)) as entries:
+            return sorted(entry.name for entry in entries if _is_receipt_candidate(entry))
+    except FileNotFoundError:  # no inbox yet: nothing has arrived
+        return []
 
 
 def inbox_claims(directory: Path, *, order: Callable[[str], object] | None = None):
