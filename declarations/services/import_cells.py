@@ -115,11 +115,6 @@ def refusal(exc: SheetUnreadable, limits: Limits, sheet: str = ""):
     from declarations.services.imports import ImportRejected
 
     sheet = exc.params.get("sheet", sheet)
-    if exc.reason == "too_big" and exc.params["rows"] > limits.max_rows:
-        return ImportRejected(
-            _("The workbook has %(rows)s rows; at most %(max)s are accepted.")
-            % {"rows": exc.params["rows"] - 1, "max": limits.max_rows - 1}
-        )
     if exc.reason == "too_big":
         return ImportRejected(
             _(
