@@ -65,8 +65,9 @@ from declarations.services.import_cells import (
 )
 from declarations.spreadsheets.columns import FLAG, GOODS_COLUMNS, HEAD_COLUMNS, SHEET_GOODS, SHEET_HEAD
 from declarations.spreadsheets.reader import Row, Workbook, find_sheet, workbook_reading
-from declarations.spreadsheets.report import CellError, build_report
+from declarations.spreadsheets.report import FIRST_ERRORS, CellError, build_report, error_rows
 from declarations.spreadsheets.scan import SheetUnreadable, sheet_members
+from declarations.spreadsheets.template import code_lists
 
 logger = logging.getLogger(__name__)
 
@@ -511,11 +512,20 @@ def _run_with(job: ImportJob, submission, timings: dict, started: float, max_row
     mark = time.perf_counter()
     outcome = importer.outcome
     report_name = ""
+    report_failed = False
     if outcome.errors:
-        content = build_report(workbook, outcome.errors, outcome.statuses)
-        stem = Path(job.file_name).stem or "upload"
-        job.report.save(f"{stem}-report.xlsx", ContentFile(content), save=False)
-        report_name = job.report.name
+        # What was stored (and submitted) stays stored whatever happens to the report: a report that cannot be
+        # written is said on the job, never turned into a failed job with zero counts.
+        try:
+            content = build_report(workbook, outcome.errors, outcome.statuses, lists=code_lists())
+            stem = Path(job.file_name).stem or "upload"
+            job.report.save(f"{stem}-report.xlsx", ContentFile(content), save=False)
+            report_name = job.report.name
+        except DatabaseError:
+            raise
+        except Exception:
+            logger.exception("import job %s: the error report could not be written", job.pk)
+            report_failed = True
     timings["report"] = round(time.perf_counter() - mark, 3)
     timings["total"] = round(time.perf_counter() - started, 3)
 
@@ -530,12 +540,18 @@ def _run_with(job: ImportJob, submission, timings: dict, started: float, max_row
     counts["unknown_columns"] = [
         text for sheet in (workbook.head, workbook.goods) for _i, text in sheet.unknown
     ]
+    counts["first_errors"] = error_rows(workbook, outcome.errors, limit=FIRST_ERRORS)
+    if report_failed:
+        counts["report_failed"] = True
     ImportJob.objects.filter(pk=job.pk).update(
         state=ImportState.DRY_RUN_DONE if job.dry_run else ImportState.DONE,
         rows_done=rows,
         counts=counts,
         timings=timings,
         report=report_name,
+        error_message=_("The error report could not be written; the first errors are listed on this page.")
+        if report_failed
+        else "",
         finished_at=timezone.now(),
     )
 

@@ -155,3 +155,20 @@ def run_import(
 def report_book(job):
     with job.report.open("rb") as fh:
         return load_workbook(io.BytesIO(fh.read()))
+
+
+def report_errors(book) -> list[tuple]:
+    """(sheet, row, column key, code) of each row of the report's errors sheet (the key read from the
+    column's header "label (key)"; a header-row problem keeps the header text)."""
+    from declarations.spreadsheets.columns import SHEET_ERRORS
+    from declarations.spreadsheets.reader import parse_header
+
+    ws = book[SHEET_ERRORS]
+    titles = [cell.value for cell in ws[1]]
+    out = []
+    for values in ws.iter_rows(min_row=2, values_only=True):
+        item = dict(zip(titles, values, strict=False))
+        column = item["Column"] or ""
+        key = parse_header(column)[1] if item["Row"] > 1 else ""
+        out.append((item["Sheet"], item["Row"], key or column, item["Code"]))
+    return out

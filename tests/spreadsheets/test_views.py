@@ -93,7 +93,8 @@ def test_report_download(client, registered, exporter_a, user_a, django_capture_
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="upload-report.xlsx"'
     book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    assert book.sheetnames == ["表头 Declarations", "表体 Goods", "错误 Errors"]
+    assert book.sheetnames == ["表头 Declarations", "表体 Goods", "错误 Errors", "代码 Codes"]
+    assert book["代码 Codes"].sheet_state == "hidden"
 
 
 def test_template_download(client, codes, user_a):
