@@ -43,6 +43,7 @@ from declarations.models import (
     OverseasWarehouse,
 )
 from declarations.rules.finding import Finding
+from declarations.rules.party_pairs import check_party_pairs, names_by_code, party_codes
 from declarations.selectors import enterprises_for_user
 from declarations.services.bulk_store import (
     HistoryWriter,
@@ -736,6 +737,14 @@ class _Importer:
             cop_nos=cops,
         )
         self._cops = cops - {""}
+        codes = set().union(*(party_codes(row.values) for row in head_sheet.rows))
+        self._party_names = names_by_code(
+            record
+            for batch in id_batches(sorted(codes))
+            for record in Enterprise.objects.filter(customs_code__in=batch).values_list(
+                "customs_code", "name", "name_en"
+            )
+        )
         agents = Enterprise.objects.in_bulk({agent for _r, _e, agent in plan if agent})
         heads = []
         seen_cops: set[str] = set()
@@ -793,6 +802,11 @@ class _Importer:
             before = len(self.outcome.errors)
             if head_flags and row.number in head_flags:
                 self._flag_cells(head_sheet, head_flags[row.number])
+            for key, code, message in check_party_pairs(values, self._party_names):
+                cell = (head_sheet.name, row.number, key)
+                if cell not in self._flagged:  # an #N/A code is said once, as an error value
+                    self._flagged.add(cell)
+                    self.error(head_sheet, row.number, key, code, message)
             if goods_flags:
                 for number in goods:
                     if number in goods_flags:
