@@ -80,7 +80,7 @@ def check_xml_part(archive: zipfile.ZipFile, member: str) -> None:
 
 def scan_upload(
     archive: zipfile.ZipFile, names: set[str], members: list[tuple[str, str]], limits: Limits
-) -> list[SheetScan]:
+) -> dict[str, SheetScan]:
     """At upload: the XML parts calamine reads are well-formed, and each data sheet's real grid is bounded.
 
     One streamed pass per data sheet: the extent scan and an incremental XML parser share the blocks.
@@ -88,19 +88,17 @@ def scan_upload(
     for part in _XML_PARTS:
         if part in names:
             check_xml_part(archive, part)
-    scans = []
+    scans = {}
     for sheet, member in members:
         parser = _xml_parser()
         try:
-            scans.append(
-                scan_sheet(
-                    archive,
-                    member,
-                    max_rows=limits.max_rows,
-                    max_columns=limits.max_columns,
-                    max_cells=limits.max_cells,
-                    xml_check=parser.feed,
-                )
+            scans[sheet] = scan_sheet(
+                archive,
+                member,
+                max_rows=limits.max_rows,
+                max_columns=limits.max_columns,
+                max_cells=limits.max_cells,
+                xml_check=parser.feed,
             )
             parser.close()
         except etree.XMLSyntaxError as exc:

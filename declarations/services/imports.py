@@ -191,8 +191,9 @@ def _limits() -> tuple[int, int, int, int]:
     )
 
 
-def workbook_check_limits(fileobj, *, size: int) -> None:
-    """Size, real xlsx zip structure, uncompressed size (zip bomb) and declared row count; raises ImportRejected."""
+def workbook_check_limits(fileobj, *, size: int) -> dict:
+    """Size, real xlsx zip structure, uncompressed size (zip bomb), well-formed XML, each data sheet's real grid
+    and the row count; raises ImportRejected. Returns the data sheets' scans (SheetScan.as_json by name)."""
     max_bytes, max_uncompressed, max_ratio, max_rows = _limits()
     if size > max_bytes:
         raise ImportRejected(
@@ -221,7 +222,7 @@ def workbook_check_limits(fileobj, *, size: int) -> None:
             # The real extent of each data sheet (its <dimension> may lie or be missing) and well-formed XML,
             # so that a hostile or damaged workbook is refused here and never reaches a worker.
             scans = scan_upload(archive, names, _data_sheet_members(archive, names), import_limits(max_rows))
-            rows = sum(max(0, scan.rows - 1) for scan in scans)  # the header row is not a record
+            rows = sum(max(0, scan.rows - 1) for scan in scans.values())  # the header row is not a record
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
         raise ImportRejected(_("This is not an Excel workbook (.xlsx).")) from exc
     if rows > max_rows:
@@ -230,6 +231,7 @@ def workbook_check_limits(fileobj, *, size: int) -> None:
             % {"rows": rows, "max": max_rows}
         )
     fileobj.seek(0)
+    return {name: scan.as_json() for name, scan in scans.items()}
 
 
 def _data_sheet_members(archive: zipfile.ZipFile, names: set[str]) -> list[tuple[str, str]]:
@@ -270,9 +272,16 @@ def import_job_create(
     With ``submit`` the declarations it stores are submitted as well (when it runs for real).
     """
     size = uploaded_file.size if uploaded_file.size is not None else len(uploaded_file.read())
-    workbook_check_limits(uploaded_file, size=size)
+    scans = workbook_check_limits(uploaded_file, size=size)
     name = os.path.basename(uploaded_file.name or "upload.xlsx")[:200]
-    job = ImportJob(user=user, file_name=name, sha256=_sha256(uploaded_file), dry_run=dry_run, submit=submit)
+    job = ImportJob(
+        user=user,
+        file_name=name,
+        sha256=_sha256(uploaded_file),
+        dry_run=dry_run,
+        submit=submit,
+        sheet_scans=scans,
+    )
     job.file.save(name, File(uploaded_file), save=False)
     job.save()
     if run_async:
@@ -478,7 +487,10 @@ def _run(job: ImportJob) -> None:
 
 
 def _run_with(job: ImportJob, submission, timings: dict, started: float, max_rows: int) -> None:
-    with _local_path(job) as path, workbook_reading(path, import_limits(max_rows)) as workbook:
+    with (
+        _local_path(job) as path,
+        workbook_reading(path, import_limits(max_rows), job.sheet_scans) as workbook,
+    ):
         if not workbook.head.present:
             raise ImportRejected(
                 _("The workbook has no sheet “%(sheet)s”; please use the template.")

@@ -353,13 +353,21 @@ class Limits:
     max_cells: int = 8_000_000  # rows × columns of the dense grid: 100,000 goods lines use 2.2 million
 
 
-def _scan(path, wanted: str, limits: Limits) -> tuple[str | None, SheetScan]:
-    """The sheet's name in the workbook and its scan; raises SheetUnreadable before calamine sees a huge grid."""
+def _scan(path, wanted: str, limits: Limits, scanned: dict | None = None) -> tuple[str | None, SheetScan]:
+    """The sheet's name in the workbook and its scan; raises SheetUnreadable before calamine sees a huge grid.
+
+    ``scanned``: the scans the upload made of this very file, by sheet name (SheetScan.as_json); a sheet found
+    there within the limits is not streamed again.
+    """
     with zipfile.ZipFile(path) as archive:
         members = dict(sheet_members(archive))
         name = find_sheet(list(members), wanted)
         if name is None:
             return None, SheetScan()
+        if scanned and name in scanned:
+            found = SheetScan.from_json(scanned[name])
+            if found.columns <= limits.max_columns and found.rows * found.columns <= limits.max_cells:
+                return name, found
         try:
             found = scan_sheet(
                 archive,
@@ -374,8 +382,10 @@ def _scan(path, wanted: str, limits: Limits) -> tuple[str | None, SheetScan]:
         return name, found
 
 
-def _read_sheet(path, wanted: str, columns: tuple[Column, ...], limits: Limits) -> Sheet:
-    scanned_name, scanned = _scan(path, wanted, limits)
+def _read_sheet(
+    path, wanted: str, columns: tuple[Column, ...], limits: Limits, scans: dict | None = None
+) -> Sheet:
+    scanned_name, scanned = _scan(path, wanted, limits, scans)
     book = CalamineWorkbook.from_path(str(path))
     name = find_sheet(book.sheet_names, wanted)
     if name is None:
@@ -465,12 +475,12 @@ def _flagged_cells(scanned: SheetScan, found: dict[str, int]) -> list[tuple[int,
     return flagged
 
 
-def _read_goods(path, limits: Limits) -> Sheet:
-    return _read_sheet(path, SHEET_GOODS, GOODS_COLUMNS, limits)
+def _read_goods(path, limits: Limits, scans: dict | None) -> Sheet:
+    return _read_sheet(path, SHEET_GOODS, GOODS_COLUMNS, limits, scans)
 
 
 @contextmanager
-def workbook_reading(path, limits: Limits = Limits()) -> Iterator[Workbook]:
+def workbook_reading(path, limits: Limits = Limits(), scans: dict | None = None) -> Iterator[Workbook]:
     """Both data sheets, the goods sheet read in a thread while the caller works on the declarations sheet; the
     caller has already checked size, zip structure and row counts.
 
@@ -480,6 +490,6 @@ def workbook_reading(path, limits: Limits = Limits()) -> Iterator[Workbook]:
     until then, and a failure in the thread is raised where ``goods`` is read.
     """
     with ThreadPoolExecutor(1, thread_name_prefix="goods-sheet") as pool:
-        goods = pool.submit(_read_goods, path, limits)
-        head = _read_sheet(path, SHEET_HEAD, HEAD_COLUMNS, limits)
+        goods = pool.submit(_read_goods, path, limits, scans)
+        head = _read_sheet(path, SHEET_HEAD, HEAD_COLUMNS, limits, scans)
         yield Workbook(head=head, goods=goods)

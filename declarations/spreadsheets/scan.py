@@ -84,6 +84,23 @@ class SheetScan:
     def last_cell(self) -> str:
         return f"{column_letter(self.columns)}{self.rows}"
 
+    def as_json(self) -> dict:
+        return {
+            "rows": self.rows,
+            "columns": self.columns,
+            "errors": [[r, c, v] for (r, c), v in self.errors.items()],
+            "formulas": [[r, c, v] for (r, c), v in self.formulas.items()],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> SheetScan:
+        return cls(
+            rows=int(data["rows"]),
+            columns=int(data["columns"]),
+            errors={(int(r), int(c)): str(v) for r, c, v in data.get("errors", [])},
+            formulas={(int(r), int(c)): str(v) for r, c, v in data.get("formulas", [])},
+        )
+
 
 class _Scanner:
     def __init__(self, *, max_rows: int, max_columns: int, max_cells: int):

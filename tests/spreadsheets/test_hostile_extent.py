@@ -192,3 +192,17 @@ def test_each_delivery_is_counted_before_the_work_starts(user_a, registered, exp
     assert seen == [3]
     assert job.state == ImportState.DONE
     assert job.counts["create"] == 1
+
+
+def test_the_worker_reuses_the_upload_scan_of_the_same_file(user_a, registered, exporter_a, monkeypatch):
+    """The upload streamed the sheets once; the worker does not pay for it again (a job from before has none)."""
+    head = head_row(exporter_a, freight=("formula", "80+20"))
+    content = handmade_workbook([head], [goods_row("COP-00001")])
+    job = import_job_create(user=user_a, uploaded_file=upload(content), dry_run=False, run_async=False)
+    assert set(job.sheet_scans) == {"表头 Declarations", "表体 Goods"}
+    monkeypatch.setattr(reader, "scan_sheet", lambda *a, **k: pytest.fail("streamed again"))
+
+    job = import_job_run(job_id=job.pk, language="en")
+
+    assert job.state == ImportState.DONE
+    assert [e["code"] for e in job.counts["first_errors"]] == ["FORMULA_WITHOUT_VALUE"]
