@@ -28,6 +28,9 @@ CALAMINE_ERRORS = (CalamineError, XmlError, ZipError, PasswordError, WorksheetNo
 _XML_PARTS = ("[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/sharedStrings.xml")
 
 
+XML_CHECK_BYTES = 16 * 1024 * 1024  # data sheets up to this size (about 15,000 goods lines) are fully parsed
+
+
 def import_limits(max_rows: int) -> Limits:
     """The grid bounds of a data sheet (settings IMPORT_MAX_COLUMNS and IMPORT_MAX_CELLS override them)."""
     return Limits(
@@ -89,8 +92,11 @@ def scan_upload(
         if part in names:
             check_xml_part(archive, part)
     scans = {}
+    xml_bytes = int(getattr(settings, "IMPORT_XML_CHECK_BYTES", XML_CHECK_BYTES))
     for sheet, member in members:
-        parser = _xml_parser()
+        # A full XML parse of a 100 MB sheet costs as much as a tenth of the import: above the bound only the
+        # scan's checks (DTD, extent) run here, and a sheet calamine then refuses fails with a clear message.
+        parser = _xml_parser() if archive.getinfo(member).file_size <= xml_bytes else None
         try:
             scans[sheet] = scan_sheet(
                 archive,
@@ -98,9 +104,10 @@ def scan_upload(
                 max_rows=limits.max_rows,
                 max_columns=limits.max_columns,
                 max_cells=limits.max_cells,
-                xml_check=parser.feed,
+                xml_check=parser.feed if parser is not None else None,
             )
-            parser.close()
+            if parser is not None:
+                parser.close()
         except etree.XMLSyntaxError as exc:
             raise _refuse_part(sheet, exc.msg) from exc
         except SheetUnreadable as exc:

@@ -206,3 +206,18 @@ def test_the_worker_reuses_the_upload_scan_of_the_same_file(user_a, registered, 
 
     assert job.state == ImportState.DONE
     assert [e["code"] for e in job.counts["first_errors"]] == ["FORMULA_WITHOUT_VALUE"]
+
+
+def test_broken_xml_in_a_sheet_above_the_parse_bound_fails_with_a_clear_message(
+    user_a, exporter_a, codes, settings
+):
+    """Above IMPORT_XML_CHECK_BYTES the upload does not parse a data sheet fully; calamine's refusal in the
+    worker is still a clear failure, never 'failed unexpectedly'."""
+    settings.IMPORT_XML_CHECK_BYTES = 100
+    goods = sheet_xml(data_rows(GOODS_COLUMNS, [goods_row("COP-00001")])).replace("</sheetData>", "")
+    content = handmade_workbook([head_row(exporter_a)], [], goods_xml=goods)
+    job = import_job_create(user=user_a, uploaded_file=upload(content), dry_run=False, run_async=False)
+    job = import_job_run(job_id=job.pk, language="en")
+    assert job.state == ImportState.FAILED
+    assert job.error_message.startswith("The workbook cannot be read (")
+    assert Declaration.objects.count() == 0
