@@ -163,12 +163,11 @@ def report_errors(book) -> list[tuple]:
     from declarations.spreadsheets.columns import SHEET_ERRORS
     from declarations.spreadsheets.reader import parse_header
 
-    ws = book[SHEET_ERRORS]
-    titles = [cell.value for cell in ws[1]]
     out = []
-    for values in ws.iter_rows(min_row=2, values_only=True):
-        item = dict(zip(titles, values, strict=False))
-        column = item["Column"] or ""
-        key = parse_header(column)[1] if item["Row"] > 1 else ""
-        out.append((item["Sheet"], item["Row"], key or column, item["Code"]))
+    # Sheet, Row, Cell, copNo, Column, Code, Message, Severity (titles in the job's language)
+    for sheet, row, _cell, _cop, column, code, *_rest in book[SHEET_ERRORS].iter_rows(
+        min_row=2, values_only=True
+    ):
+        key = parse_header(column or "")[1] if row > 1 else ""
+        out.append((sheet, row, key or column or "", code))
     return out
