@@ -120,3 +120,32 @@ def test_a_formula_with_a_saved_result_keeps_its_value(registered, exporter_a, u
     declaration = Declaration.objects.get()
     assert declaration.freight == Decimal("100")
     assert declaration.lines.get().total_price == Decimal("320")
+
+
+def test_a_broker_workbook_with_every_case_gets_one_finding_per_case(registered, exporter_a, user_a):
+    heads = [
+        head_row(exporter_a, 1),
+        head_row(
+            exporter_a,
+            2,
+            ownerCode=("error", "#N/A"),
+            ownerName="乙生产有限公司",
+            freight=("formula", "80+20"),
+        ),
+        head_row(exporter_a, 3, logisticsCode="", logisticsName="示例国际物流有限公司"),
+    ]
+    goods = [
+        goods_row("COP-00001", price="1,250.00", totalPrice="1,250.00", qty="1", qty1="1"),
+        goods_row("COP-00002", price="12,50", totalPrice="125,00"),
+        goods_row("COP-00003"),
+    ]
+    job = run_import(user_a, handmade_workbook(heads, goods), dry_run=True)
+
+    assert [(e["sheet"], e["cell"], e["code"]) for e in job.counts["first_errors"]] == [
+        (HEAD, "AA3", "FORMULA_WITHOUT_VALUE"),
+        (HEAD, "N3", "CELL_ERROR_VALUE"),
+        (HEAD, "K4", "PARTY_CODE_MISSING"),
+        (GOODS, "Q3", "AMBIGUOUS_NUMBER"),
+        (GOODS, "R3", "AMBIGUOUS_NUMBER"),
+    ]
+    assert (job.counts["create"], job.counts["reject"]) == (1, 2)
