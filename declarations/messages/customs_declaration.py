@@ -283,9 +283,14 @@ def declaration_draft_data(declaration, lines: Sequence) -> dict:
 
 
 def safe_cell(value):
-    """A value for a spreadsheet cell: text that a spreadsheet would run as a formula gets a leading '."""
-    if isinstance(value, str) and value.startswith(_FORMULA_TRIGGERS):
-        return "'" + value
+    """A value for a spreadsheet cell: text that a spreadsheet would run as a formula gets a leading ', and
+    characters XML refuses (controls, U+FFFE, U+FFFF) are dropped, or the whole workbook would fail."""
+    from declarations.spreadsheets.report import xml_text
+
+    if isinstance(value, str):
+        value = xml_text(value)
+        if value.startswith(_FORMULA_TRIGGERS):
+            return "'" + value
     return value
 
 

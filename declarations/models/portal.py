@@ -81,6 +81,12 @@ class ImportJob(models.Model):
     counts = models.JSONField(_("counts"), default=dict, blank=True)
     timings = models.JSONField(_("timings"), default=dict, blank=True)
     error_message = models.TextField(_("error"), blank=True)
+    # Times a worker started the job (counted before any work): a job that kills its worker is redelivered
+    # (acks_late), and after a few deliveries it is set aside as poison instead of killing the next one.
+    deliveries = models.PositiveSmallIntegerField(_("deliveries"), default=0)
+    # What the upload's scan of each data sheet found (spreadsheets.scan.SheetScan.as_json, by sheet name): the
+    # worker trusts it for this stored file instead of streaming the sheets again.
+    sheet_scans = models.JSONField(_("sheet scans"), default=dict, blank=True)
     report = models.FileField(_("error report"), upload_to="import-reports/%Y/%m/", blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)

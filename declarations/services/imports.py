@@ -11,10 +11,8 @@ import copy
 import functools
 import gc
 import hashlib
-import html
 import logging
 import os
-import re
 import shutil
 import tempfile
 import time
@@ -30,6 +28,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, connection, transaction
+from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -44,6 +43,7 @@ from declarations.models import (
     OverseasWarehouse,
 )
 from declarations.rules.finding import Finding
+from declarations.rules.party_pairs import check_party_pairs, names_by_code, party_codes
 from declarations.selectors import enterprises_for_user
 from declarations.services.bulk_store import (
     HistoryWriter,
@@ -56,10 +56,20 @@ from declarations.services.bulk_store import (
     update_rows,
 )
 from declarations.services.bulk_submit import BulkSubmission
+from declarations.services.import_cells import (
+    CALAMINE_ERRORS,
+    flagged_message,
+    import_limits,
+    refusal,
+    scan_upload,
+    unreadable_workbook,
+)
 from declarations.services.import_kept import row_matches_stored, stored_lines
 from declarations.spreadsheets.columns import FLAG, GOODS_COLUMNS, HEAD_COLUMNS, SHEET_GOODS, SHEET_HEAD
 from declarations.spreadsheets.reader import Row, Workbook, find_sheet, workbook_reading
-from declarations.spreadsheets.report import CellError, build_report
+from declarations.spreadsheets.report import FIRST_ERRORS, CellError, build_report, error_rows
+from declarations.spreadsheets.scan import SheetUnreadable, sheet_members
+from declarations.spreadsheets.template import code_lists
 
 logger = logging.getLogger(__name__)
 
@@ -68,9 +78,9 @@ DEFAULT_MAX_UNCOMPRESSED = 250 * 1024 * 1024
 DEFAULT_MAX_RATIO = 100  # a zip member this many times larger than its compressed size is a bomb
 DEFAULT_MAX_ROWS = 200_000
 STORE_CHUNK = 500
+POISON_DELIVERIES = 3  # a job started this many times without finishing is not started again
 # The progress bar polls every few seconds; a write per N rows would cost a commit (an fsync) each.
 PROGRESS_SECONDS = 0.5
-_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]+\d+(?::[A-Z]+(\d+))?"')
 
 HEAD_KEYS = {c.key: c for c in HEAD_COLUMNS}
 GOODS_KEYS = {c.key: c for c in GOODS_COLUMNS}
@@ -182,8 +192,9 @@ def _limits() -> tuple[int, int, int, int]:
     )
 
 
-def workbook_check_limits(fileobj, *, size: int) -> None:
-    """Size, real xlsx zip structure, uncompressed size (zip bomb) and declared row count; raises ImportRejected."""
+def workbook_check_limits(fileobj, *, size: int) -> dict:
+    """Size, real xlsx zip structure, uncompressed size (zip bomb), well-formed XML, each data sheet's real grid
+    and the row count; raises ImportRejected. Returns the data sheets' scans (SheetScan.as_json by name)."""
     max_bytes, max_uncompressed, max_ratio, max_rows = _limits()
     if size > max_bytes:
         raise ImportRejected(
@@ -209,12 +220,10 @@ def workbook_check_limits(fileobj, *, size: int) -> None:
             for info in infos:
                 if info.file_size > 1024 * 1024 and info.file_size > max_ratio * max(info.compress_size, 1):
                     raise ImportRejected(_("The workbook is compressed suspiciously well (a zip bomb?)."))
-            rows = 0
-            for member in _data_sheet_members(archive, names):
-                with archive.open(member) as sheet:
-                    match = _DIMENSION.search(sheet.read(4096))
-                if match and match.group(1):
-                    rows += max(0, int(match.group(1)) - 1)  # the header row is not a record
+            # The real extent of each data sheet (its <dimension> may lie or be missing) and well-formed XML,
+            # so that a hostile or damaged workbook is refused here and never reaches a worker.
+            scans = scan_upload(archive, names, _data_sheet_members(archive, names), import_limits(max_rows))
+            rows = sum(max(0, scan.rows - 1) for scan in scans.values())  # the header row is not a record
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
         raise ImportRejected(_("This is not an Excel workbook (.xlsx).")) from exc
     if rows > max_rows:
@@ -223,26 +232,14 @@ def workbook_check_limits(fileobj, *, size: int) -> None:
             % {"rows": rows, "max": max_rows}
         )
     fileobj.seek(0)
+    return {name: scan.as_json() for name, scan in scans.items()}
 
 
-def _data_sheet_members(archive: zipfile.ZipFile, names: set[str]) -> list[str]:
-    """Zip members of the two data sheets (names from workbook.xml, targets from its relationships)."""
-    workbook = archive.read("xl/workbook.xml")[:1_000_000].decode("utf-8", "replace")
-    rels_name = "xl/_rels/workbook.xml.rels"
-    rels = archive.read(rels_name)[:1_000_000].decode("utf-8", "replace") if rels_name in names else ""
-    targets = {}
-    for tag in re.findall(r"<(?:\w+:)?Relationship\b[^>]*>", rels):
-        rel_id, target = re.search(r'\bId="([^"]+)"', tag), re.search(r'\bTarget="([^"]+)"', tag)
-        if rel_id and target:
-            path = target.group(1).lstrip("/")
-            targets[rel_id.group(1)] = path if path.startswith("xl/") else f"xl/{path}"
-    sheet_names = []
-    for tag in re.findall(r"<(?:\w+:)?sheet\b[^>]*>", workbook):
-        name, rel_id = re.search(r'\bname="([^"]*)"', tag), re.search(r'\br:id="([^"]+)"', tag)
-        if name and rel_id:
-            sheet_names.append((html.unescape(name.group(1)), rel_id.group(1)))
-    wanted = {find_sheet([n for n, _r in sheet_names], sheet) for sheet in (SHEET_HEAD, SHEET_GOODS)}
-    return [targets[r] for n, r in sheet_names if n in wanted and targets.get(r) in names]
+def _data_sheet_members(archive: zipfile.ZipFile, names: set[str]) -> list[tuple[str, str]]:
+    """(sheet name, zip member) of the two data sheets (names from workbook.xml, targets from its relationships)."""
+    members = sheet_members(archive)
+    wanted = {find_sheet([n for n, _m in members], sheet) for sheet in (SHEET_HEAD, SHEET_GOODS)}
+    return [(n, m) for n, m in members if n in wanted]
 
 
 def _sha256(fileobj) -> str:
@@ -276,9 +273,16 @@ def import_job_create(
     With ``submit`` the declarations it stores are submitted as well (when it runs for real).
     """
     size = uploaded_file.size if uploaded_file.size is not None else len(uploaded_file.read())
-    workbook_check_limits(uploaded_file, size=size)
+    scans = workbook_check_limits(uploaded_file, size=size)
     name = os.path.basename(uploaded_file.name or "upload.xlsx")[:200]
-    job = ImportJob(user=user, file_name=name, sha256=_sha256(uploaded_file), dry_run=dry_run, submit=submit)
+    job = ImportJob(
+        user=user,
+        file_name=name,
+        sha256=_sha256(uploaded_file),
+        dry_run=dry_run,
+        submit=submit,
+        sheet_scans=scans,
+    )
     job.file.save(name, File(uploaded_file), save=False)
     job.save()
     if run_async:
@@ -309,6 +313,7 @@ def import_job_confirm(
     job.state = ImportState.PENDING
     job.rows_done = 0
     job.error_message = ""
+    job.deliveries = 0  # a new run: the dry run's deliveries finished
     job.save()
     if run_async:
         _dispatch(job, language)
@@ -372,11 +377,18 @@ def import_job_run(*, job_id: int, language: str | None = None) -> ImportJob:
         job = ImportJob.objects.get(pk=job_id)
         if job.state in (ImportState.DONE, ImportState.DRY_RUN_DONE):
             return job
+        if _poisoned(job):
+            job.refresh_from_db()
+            return job
         ImportJob.objects.filter(pk=job.pk).update(state=ImportState.RUNNING, started_at=timezone.now())
         try:
             _run(job)
         except ImportRejected as exc:
             _fail(job, str(exc))
+        except SheetUnreadable as exc:
+            _fail(job, str(refusal(exc, import_limits(_limits()[3]))))
+        except CALAMINE_ERRORS as exc:
+            _fail(job, str(unreadable_workbook(exc)))
         except DatabaseError:
             logger.exception("import job %s lost the database", job.pk)
             _fail_after_database_error(job)
@@ -385,6 +397,30 @@ def import_job_run(*, job_id: int, language: str | None = None) -> ImportJob:
             _fail(job, _("The import failed unexpectedly: %(error)s") % {"error": exc.__class__.__name__})
         job.refresh_from_db()
         return job
+
+
+def _poisoned(job: ImportJob) -> bool:
+    """Count this delivery (committed before any work); past POISON_DELIVERIES the job is failed, not run.
+
+    A workbook that makes its worker die (out of memory, a crash in a parser) leaves the job running and the
+    task unacknowledged, so the broker hands it to the next worker: without a bound it would kill them all.
+    """
+    ImportJob.objects.filter(pk=job.pk).update(deliveries=F("deliveries") + 1)
+    deliveries = ImportJob.objects.values_list("deliveries", flat=True).get(pk=job.pk)
+    limit = int(getattr(settings, "IMPORT_POISON_DELIVERIES", POISON_DELIVERIES))
+    if deliveries <= limit:
+        return False
+    logger.error("import job %s set aside after %s deliveries", job.pk, deliveries - 1)
+    _fail(
+        job,
+        _(
+            "The import was started %(count)s times and its worker stopped each time before it finished (the "
+            "workbook may be damaged or too large); it was set aside and will not be tried again. Check the "
+            "file or split it, and upload it again."
+        )
+        % {"count": deliveries - 1},
+    )
+    return True
 
 
 def _fail(job: ImportJob, message: str) -> None:
@@ -452,7 +488,10 @@ def _run(job: ImportJob) -> None:
 
 
 def _run_with(job: ImportJob, submission, timings: dict, started: float, max_rows: int) -> None:
-    with _local_path(job) as path, workbook_reading(path) as workbook:
+    with (
+        _local_path(job) as path,
+        workbook_reading(path, import_limits(max_rows), job.sheet_scans) as workbook,
+    ):
         if not workbook.head.present:
             raise ImportRejected(
                 _("The workbook has no sheet “%(sheet)s”; please use the template.")
@@ -487,11 +526,20 @@ def _run_with(job: ImportJob, submission, timings: dict, started: float, max_row
     mark = time.perf_counter()
     outcome = importer.outcome
     report_name = ""
+    report_failed = False
     if outcome.errors:
-        content = build_report(workbook, outcome.errors, outcome.statuses)
-        stem = Path(job.file_name).stem or "upload"
-        job.report.save(f"{stem}-report.xlsx", ContentFile(content), save=False)
-        report_name = job.report.name
+        # What was stored (and submitted) stays stored whatever happens to the report: a report that cannot be
+        # written is said on the job, never turned into a failed job with zero counts.
+        try:
+            content = build_report(workbook, outcome.errors, outcome.statuses, lists=code_lists())
+            stem = Path(job.file_name).stem or "upload"
+            job.report.save(f"{stem}-report.xlsx", ContentFile(content), save=False)
+            report_name = job.report.name
+        except DatabaseError:
+            raise
+        except Exception:
+            logger.exception("import job %s: the error report could not be written", job.pk)
+            report_failed = True
     timings["report"] = round(time.perf_counter() - mark, 3)
     timings["total"] = round(time.perf_counter() - started, 3)
 
@@ -506,14 +554,27 @@ def _run_with(job: ImportJob, submission, timings: dict, started: float, max_row
     counts["unknown_columns"] = [
         text for sheet in (workbook.head, workbook.goods) for _i, text in sheet.unknown
     ]
+    counts["first_errors"] = error_rows(workbook, outcome.errors, limit=FIRST_ERRORS)
+    if report_failed:
+        counts["report_failed"] = True
     ImportJob.objects.filter(pk=job.pk).update(
         state=ImportState.DRY_RUN_DONE if job.dry_run else ImportState.DONE,
         rows_done=rows,
         counts=counts,
         timings=timings,
         report=report_name,
+        error_message=_("The error report could not be written; the first errors are listed on this page.")
+        if report_failed
+        else "",
         finished_at=timezone.now(),
     )
+
+
+def _by_row(flagged: list) -> dict[int, list]:
+    rows: dict[int, list] = defaultdict(list)
+    for item in flagged:
+        rows[item[0]].append(item)
+    return rows
 
 
 class _Importer:
@@ -528,6 +589,7 @@ class _Importer:
         self.submit_seconds = 0.0
         self._progress_at = time.monotonic()
         self._heads: list | None = None  # set by prepare
+        self._flagged: set[tuple[str, int, str]] = set()  # (sheet, row, key) of cells reported by the reader
 
     # -- errors and statuses --
 
@@ -544,7 +606,15 @@ class _Importer:
         else:
             sheet, row = self.workbook.head, head.number
             key = key if key in HEAD_KEYS else ""
+        if self._flagged and (sheet.name, row, key) in self._flagged:
+            return  # the cell's value could not be used: its own finding says why (import_cells)
         self.error(sheet, row, key, finding.code, finding.message, finding.severity)
+
+    def _flag_cells(self, sheet, flags: list) -> None:
+        """The reader's flagged cells of one row (error values, unsaved formulas, ambiguous numbers)."""
+        for row, key, code, value in flags:
+            self._flagged.add((sheet.name, row, key))
+            self.error(sheet, row, key, code, flagged_message(code, value))
 
     def status(self, candidate_head: Row, goods: list[int], text: str) -> None:
         """The outcome on the head row and on its goods rows (their row numbers)."""
@@ -680,6 +750,14 @@ class _Importer:
             cop_nos=cops,
         )
         self._cops = cops - {""}
+        codes = set().union(*(party_codes(row.values) for row in head_sheet.rows))
+        self._party_names = names_by_code(
+            record
+            for batch in id_batches(sorted(codes))
+            for record in Enterprise.objects.filter(customs_code__in=batch).values_list(
+                "customs_code", "name", "name_en"
+            )
+        )
         agents = Enterprise.objects.in_bulk({agent for _r, _e, agent in plan if agent})
         heads = []
         seen_cops: set[str] = set()
@@ -730,6 +808,8 @@ class _Importer:
         heads, self._heads = self._heads, []
         seen_orders: dict[tuple, int] = {}
         seen_waybills: dict[tuple, int] = {}
+        head_flags = _by_row(head_sheet.flagged)
+        goods_flags = _by_row(self.workbook.goods.flagged)
         candidates: list[_Candidate] = []
         for position in range(len(heads)):
             row, enterprise, agent_id, current, declaration, repeated = heads[position]
@@ -739,6 +819,17 @@ class _Importer:
             records = goods_by_cop.get(cop_no, []) if not repeated else []
             goods = [goods_numbers[record] for record in records]
             before = len(self.outcome.errors)
+            if head_flags and row.number in head_flags:
+                self._flag_cells(head_sheet, head_flags[row.number])
+            for key, code, message in check_party_pairs(values, self._party_names):
+                cell = (head_sheet.name, row.number, key)
+                if cell not in self._flagged:  # an #N/A code is said once, as an error value
+                    self._flagged.add(cell)
+                    self.error(head_sheet, row.number, key, code, message)
+            if goods_flags:
+                for number in goods:
+                    if number in goods_flags:
+                        self._flag_cells(self.workbook.goods, goods_flags[number])
             own_fields: set[str] = set()
 
             if cop_no and repeated:

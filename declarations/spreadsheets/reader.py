@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
+import zipfile
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -32,6 +33,12 @@ from .columns import (
     TEXT,
     Column,
 )
+from .scan import SheetScan, SheetUnreadable, scan_sheet, sheet_members
+
+# Codes of the cells the reader cannot use (reported by the importer on the cell; see docs/rules.md).
+CELL_ERROR_VALUE = "CELL_ERROR_VALUE"
+FORMULA_WITHOUT_VALUE = "FORMULA_WITHOUT_VALUE"
+AMBIGUOUS_NUMBER = "AMBIGUOUS_NUMBER"
 
 EXCEL_EPOCH = datetime.date(1899, 12, 30)  # serial 1 = 1900-01-01 (with Excel's 1900 leap-year bug)
 MAX_CELL_CHARS = 32767  # Excel's own limit; anything longer was not typed into Excel
@@ -41,6 +48,8 @@ _EDGE_SPACES = "\u00a0\u3000\u200b\ufeff \t\r\n"
 _HEADER = re.compile(r"^\s*\*?\s*(?P<label>.*?)\s*(?:\((?P<key>[A-Za-z0-9_]+)\))?\s*\*?\s*$")
 _DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 _DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+# A comma separates thousands only when every group after it has exactly three digits: 1,250.00 and 12,500.
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?$")
 _CODE_WITH_NAME = re.compile(r"^(\S+)\s+\S")  # dropdown entries read "502 美国"
 _TRUE = {"y", "yes", "true", "1", "是", "t"}
 _FALSE = {"n", "no", "false", "0", "否", "f", ""}
@@ -102,7 +111,12 @@ def normalise_decimal(value) -> Decimal | str | None:
     text = _SPACES.sub("", _nfkc(clean_text(value)))
     if not text:
         return None
-    plain = text.replace(",", "")
+    if "," in text:
+        if not _THOUSANDS.match(text):
+            return text  # 12,50 or 1.250,00: a decimal comma is never guessed (AMBIGUOUS_NUMBER)
+        plain = text.replace(",", "")
+    else:
+        plain = text
     try:
         number = Decimal(plain)
     except InvalidOperation:
@@ -282,6 +296,9 @@ class Sheet:
     raw: list[list] = field(default_factory=list)  # each record's cells as read (for the report)
     data: dict[str, list] = field(default_factory=dict)  # key -> each record's normalised value
     too_long: list[tuple[int, str]] = field(default_factory=list)  # (row number, key) of oversize cells
+    # (row number, key, code, value) of cells whose value cannot be used: CELL_ERROR_VALUE (#N/A),
+    # FORMULA_WITHOUT_VALUE (a formula never computed), AMBIGUOUS_NUMBER (12,50)
+    flagged: list[tuple[int, str, str, str]] = field(default_factory=list)
     present: bool = True
     _rows: list[Row] | None = field(default=None, repr=False, compare=False)
 
@@ -327,27 +344,61 @@ def find_sheet(names: list[str], wanted: str) -> str | None:
     return None
 
 
-def sheet_heights(path) -> dict[str, int]:
-    """Row counts of the two data sheets as the workbook declares them (cheap: no cell normalisation)."""
+@dataclass(frozen=True)
+class Limits:
+    """How big a data sheet's grid may be before calamine materialises it (see scan.py)."""
+
+    max_rows: int = 200_001  # the header row and 200,000 records
+    max_columns: int = 200
+    max_cells: int = 8_000_000  # rows × columns of the dense grid: 100,000 goods lines use 2.2 million
+
+
+def _scan(path, wanted: str, limits: Limits, scanned: dict | None = None) -> tuple[str | None, SheetScan]:
+    """The sheet's name in the workbook and its scan; raises SheetUnreadable before calamine sees a huge grid.
+
+    ``scanned``: the scans the upload made of this very file, by sheet name (SheetScan.as_json); a sheet found
+    there within the limits is not streamed again.
+    """
+    with zipfile.ZipFile(path) as archive:
+        members = dict(sheet_members(archive))
+        name = find_sheet(list(members), wanted)
+        if name is None:
+            return None, SheetScan()
+        if scanned and name in scanned:
+            found = SheetScan.from_json(scanned[name])
+            if found.columns <= limits.max_columns and found.rows * found.columns <= limits.max_cells:
+                return name, found
+        try:
+            found = scan_sheet(
+                archive,
+                members[name],
+                max_rows=limits.max_rows,
+                max_columns=limits.max_columns,
+                max_cells=limits.max_cells,
+            )
+        except SheetUnreadable as exc:
+            exc.params.setdefault("sheet", name)
+            raise
+        return name, found
+
+
+def _read_sheet(
+    path, wanted: str, columns: tuple[Column, ...], limits: Limits, scans: dict | None = None
+) -> Sheet:
+    scanned_name, scanned = _scan(path, wanted, limits, scans)
     book = CalamineWorkbook.from_path(str(path))
-    heights = {}
-    for wanted in (SHEET_HEAD, SHEET_GOODS):
-        name = find_sheet(book.sheet_names, wanted)
-        if name is not None:
-            heights[wanted] = book.get_sheet_by_name(name).height
-    return heights
-
-
-def _read_sheet(book: CalamineWorkbook, wanted: str, columns: tuple[Column, ...]) -> Sheet:
     name = find_sheet(book.sheet_names, wanted)
     if name is None:
         return Sheet(name=wanted, present=False)
+    if name != scanned_name:  # calamine and the scan must mean the same sheet, or the scan proved nothing
+        raise SheetUnreadable("sheet_mismatch")
     data = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
     if not data:
         return Sheet(name=name)
     headers = list(data[0])
     found, unknown = match_columns(headers, columns)
     sheet = Sheet(name=name, columns=found, unknown=unknown, headers=headers)
+    sheet.flagged = _flagged_cells(scanned, found)
     by_key = {c.key: c for c in columns}
     records = [(offset, cells) for offset, cells in enumerate(data[1:], start=2) if _has_value(cells)]
     del data
@@ -355,9 +406,10 @@ def _read_sheet(book: CalamineWorkbook, wanted: str, columns: tuple[Column, ...]
     keys, columns_values = [], []
     for key, index in found.items():
         keys.append(key)
-        columns_values.append(_normalise_column(by_key[key], index, records, sheet.too_long))
+        columns_values.append(_normalise_column(by_key[key], index, records, sheet.too_long, sheet.flagged))
     order = {key: position for position, key in enumerate(keys)}
     sheet.too_long.sort(key=lambda item: (item[0], order[item[1]]))  # row by row, as the cells are read
+    sheet.flagged.sort(key=lambda item: (item[0], order[item[1]]))
     sheet.numbers = [offset for offset, _cells in records]
     sheet.raw = [cells for _offset, cells in records]  # calamine's lists, not copied
     sheet.data = dict(zip(keys, columns_values, strict=True))
@@ -373,9 +425,10 @@ def _has_value(cells) -> bool:
     return False
 
 
-def _normalise_column(column: Column, index: int, records: list, too_long: list) -> list:
+def _normalise_column(column: Column, index: int, records: list, too_long: list, flagged: list) -> list:
     """normalise() of one column over all records, with the normaliser's fast path and cache inlined."""
     clean = normaliser(column)
+    numeric = column.kind in (DECIMAL, INTEGER)
     fast_code = column.kind == CODE
     fast_text = column.kind == TEXT
     text_cache: dict[str, object] = {}  # str cells only: no bool/int/float key can collide with them
@@ -397,6 +450,8 @@ def _normalise_column(column: Column, index: int, records: list, too_long: list)
             value = text_cache.get(cell, _EMPTY)
             if value is _EMPTY:
                 value = text_cache[cell] = normalise(cell, column)
+            if numeric and type(value) is str and "," in value:
+                flagged.append((offset, column.key, AMBIGUOUS_NUMBER, value))
             append(value)
             continue
         if isinstance(cell, str) and len(cell) > MAX_CELL_CHARS:  # a str subclass
@@ -406,12 +461,26 @@ def _normalise_column(column: Column, index: int, records: list, too_long: list)
     return out
 
 
-def _read_goods(path) -> Sheet:
-    return _read_sheet(CalamineWorkbook.from_path(str(path)), SHEET_GOODS, GOODS_COLUMNS)
+def _flagged_cells(scanned: SheetScan, found: dict[str, int]) -> list[tuple[int, str, str, str]]:
+    """(row, key, code, value) of the error values and unsaved formulas in the sheet's known columns."""
+    if not scanned.errors and not scanned.formulas:
+        return []
+    key_at = {index: key for key, index in found.items()}
+    flagged = []
+    for code, cells in ((CELL_ERROR_VALUE, scanned.errors), (FORMULA_WITHOUT_VALUE, scanned.formulas)):
+        for (row, index), value in cells.items():
+            if row > 1 and index in key_at:
+                flagged.append((row, key_at[index], code, value))
+    flagged.sort()
+    return flagged
+
+
+def _read_goods(path, limits: Limits, scans: dict | None) -> Sheet:
+    return _read_sheet(path, SHEET_GOODS, GOODS_COLUMNS, limits, scans)
 
 
 @contextmanager
-def workbook_reading(path) -> Iterator[Workbook]:
+def workbook_reading(path, limits: Limits = Limits(), scans: dict | None = None) -> Iterator[Workbook]:
     """Both data sheets, the goods sheet read in a thread while the caller works on the declarations sheet; the
     caller has already checked size, zip structure and row counts.
 
@@ -421,6 +490,6 @@ def workbook_reading(path) -> Iterator[Workbook]:
     until then, and a failure in the thread is raised where ``goods`` is read.
     """
     with ThreadPoolExecutor(1, thread_name_prefix="goods-sheet") as pool:
-        goods = pool.submit(_read_goods, path)
-        head = _read_sheet(CalamineWorkbook.from_path(str(path)), SHEET_HEAD, HEAD_COLUMNS)
+        goods = pool.submit(_read_goods, path, limits, scans)
+        head = _read_sheet(path, SHEET_HEAD, HEAD_COLUMNS, limits, scans)
         yield Workbook(head=head, goods=goods)

@@ -9,9 +9,9 @@ from openpyxl import load_workbook
 
 from declarations.choices import ImportState
 from declarations.models import CustomsOffice, Declaration, ImportJob
-from declarations.spreadsheets.columns import SHEET_ERRORS, SHEET_HEAD
+from declarations.spreadsheets.columns import SHEET_HEAD
 from tests import factories as f
-from tests.spreadsheets.conftest import fill_template, goods_row, head_row, upload
+from tests.spreadsheets.conftest import fill_template, goods_row, head_row, report_errors, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -145,7 +145,7 @@ def test_report_download(api_a, registered, exporter_a, django_capture_on_commit
     assert response["Content-Type"] == XLSX
     assert response["Content-Disposition"] == 'attachment; filename="upload-report.xlsx"'
     book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    errors = [row[:4] for row in book[SHEET_ERRORS].iter_rows(min_row=2, values_only=True)]
+    errors = report_errors(book)
     assert [e for e in errors if e[3] != "INVALID_NUMBER"] == []  # only the package count is wrong
     assert {e[:3] for e in errors} == {(SHEET_HEAD, 4, "packNo")}
 

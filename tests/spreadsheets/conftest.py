@@ -155,3 +155,19 @@ def run_import(
 def report_book(job):
     with job.report.open("rb") as fh:
         return load_workbook(io.BytesIO(fh.read()))
+
+
+def report_errors(book) -> list[tuple]:
+    """(sheet, row, column key, code) of each row of the report's errors sheet (the key read from the
+    column's header "label (key)"; a header-row problem keeps the header text)."""
+    from declarations.spreadsheets.columns import SHEET_ERRORS
+    from declarations.spreadsheets.reader import parse_header
+
+    out = []
+    # Sheet, Row, Cell, copNo, Column, Code, Message, Severity (titles in the job's language)
+    for sheet, row, _cell, _cop, column, code, *_rest in book[SHEET_ERRORS].iter_rows(
+        min_row=2, values_only=True
+    ):
+        key = parse_header(column or "")[1] if row > 1 else ""
+        out.append((sheet, row, key or column or "", code))
+    return out

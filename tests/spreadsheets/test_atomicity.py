@@ -7,7 +7,7 @@ from declarations.choices import ImportState
 from declarations.models import Declaration, DeclarationLine
 from declarations.spreadsheets.report import ERROR_FILL
 
-from .conftest import fill_template, goods_row, head_row, report_book, run_import
+from .conftest import fill_template, goods_row, head_row, report_book, report_errors, run_import
 
 pytestmark = pytest.mark.django_db
 
@@ -51,10 +51,10 @@ def test_mixed_file_stores_exactly_the_good_declarations(registered, exporter_a,
         "Rejected",
         "Created",
     ]
-    errors = [row[:4] for row in book["错误 Errors"].iter_rows(min_row=2, values_only=True)]
-    assert errors == [
-        ("表体 Goods", 5, "qty", "NEGATIVE_NUMBER"),
+    errors = report_errors(book)
+    assert errors == [  # the declarations sheet first, then the goods sheet, each row by row
         ("表头 Declarations", 3, "grossWeight", "INVALID_NUMBER"),
+        ("表体 Goods", 5, "qty", "NEGATIVE_NUMBER"),
     ]
 
 
@@ -64,7 +64,7 @@ def test_goods_row_without_declaration_row_is_reported(registered, exporter_a, u
     )
 
     assert job.counts["create"] == 1
-    errors = [row[:4] for row in report_book(job)["错误 Errors"].iter_rows(min_row=2, values_only=True)]
+    errors = report_errors(report_book(job))
     assert errors == [("表体 Goods", 3, "copNo", "NO_DECLARATION_ROW")]
 
 
@@ -74,7 +74,7 @@ def test_copno_twice_in_the_file_rejects_the_second(registered, exporter_a, user
 
     assert (job.counts["create"], job.counts["reject"]) == (1, 1)
     assert Declaration.objects.get().order_no == "XL-ORDER-00001"
-    errors = [row[:4] for row in report_book(job)["错误 Errors"].iter_rows(min_row=2, values_only=True)]
+    errors = report_errors(report_book(job))
     assert ("表头 Declarations", 3, "copNo", "DUPLICATE_IN_FILE") in errors
 
 
@@ -84,5 +84,5 @@ def test_same_order_number_twice_in_the_file(registered, exporter_a, user_a):
 
     assert (job.counts["create"], job.counts["reject"]) == (1, 1)
     assert list(Declaration.objects.values_list("cop_no", flat=True)) == ["COP-00001"]
-    errors = [row[:4] for row in report_book(job)["错误 Errors"].iter_rows(min_row=2, values_only=True)]
+    errors = report_errors(report_book(job))
     assert errors == [("表头 Declarations", 3, "orderNo", "DUPLICATE_ORDER_NO")]

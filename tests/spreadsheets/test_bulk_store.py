@@ -12,7 +12,7 @@ from declarations.services import bulk_store, imports
 from declarations.services.bulk_store import RowMaker, insertable_fields
 from tests import factories as f
 
-from .conftest import fill_template, goods_row, head_row, report_book, run_import
+from .conftest import fill_template, goods_row, head_row, report_book, report_errors, run_import
 
 pytestmark = pytest.mark.django_db
 
@@ -158,7 +158,7 @@ def test_declaration_that_cannot_be_stored_is_reported_and_the_others_stored(
     assert (job.counts["create"], job.counts["reject"]) == (2, 1)
     assert sorted(Declaration.objects.values_list("cop_no", flat=True)) == ["COP-00001", "COP-00003"]
     assert DeclarationLine.objects.count() == 4
-    errors = [row[:4] for row in report_book(job)["错误 Errors"].iter_rows(min_row=2, values_only=True)]
+    errors = report_errors(report_book(job))
     assert errors == [("表头 Declarations", 3, "copNo", "STORE_FAILED")]
 
 

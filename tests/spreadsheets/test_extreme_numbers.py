@@ -5,7 +5,7 @@ import pytest
 from declarations.choices import ImportState
 from declarations.models import Declaration
 
-from .conftest import fill_template, goods_row, head_row, report_book, run_import
+from .conftest import fill_template, goods_row, head_row, report_book, report_errors, run_import
 
 pytestmark = pytest.mark.django_db
 
@@ -22,8 +22,5 @@ def test_out_of_range_price_is_a_cell_error(registered, exporter_a, user_a, valu
 
     assert job.state == ImportState.DONE
     assert list(Declaration.objects.values_list("cop_no", flat=True)) == ["COP-00001"]
-    errors = {
-        (row[0], row[1], row[2])
-        for row in report_book(job)["错误 Errors"].iter_rows(min_row=2, values_only=True)
-    }
+    errors = {(sheet, row, key) for sheet, row, key, _code in report_errors(report_book(job))}
     assert ("表体 Goods", 3, "price") in errors

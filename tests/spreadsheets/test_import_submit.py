@@ -17,7 +17,7 @@ from declarations.services.dispatch import dispatch_pending
 from declarations.services.imports import import_job_confirm, import_job_run
 from declarations.services.status import declaration_set_status
 
-from .conftest import fill_template, goods_row, head_row, report_book, run_import
+from .conftest import fill_template, goods_row, head_row, report_book, report_errors, run_import
 
 pytestmark = pytest.mark.django_db
 
@@ -331,7 +331,7 @@ def test_a_declaration_changed_before_it_is_submitted_is_reported_on_its_row(
     assert (job.counts["create"], job.counts["submitted"], job.counts["sent"]) == (3, 2, 2)
     assert (job.counts["errors"], job.counts["warnings"]) == (0, 1)
     book = report_book(job)
-    errors = [row[:4] for row in book["错误 Errors"].iter_rows(min_row=2, values_only=True)]
+    errors = report_errors(book)
     assert errors == [("表头 Declarations", 3, "copNo", "NOT_SUBMITTED")]
     head = book["表头 Declarations"]
     status = [cell.value for cell in head[1]].index("状态 Status") + 1
@@ -350,9 +350,9 @@ def test_the_cycle_collector_waits_for_the_end_of_the_job(registered, user_a, ou
     seen = []
     real = imports.workbook_reading
 
-    def read_and_look(path):
+    def read_and_look(path, *args):
         seen.append(gc.isenabled())
-        return real(path)
+        return real(path, *args)
 
     monkeypatch.setattr(imports, "workbook_reading", read_and_look)
     heads, goods = rows(1)

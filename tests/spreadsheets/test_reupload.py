@@ -7,7 +7,7 @@ import pytest
 from declarations.choices import DeclarationStatus
 from declarations.models import Declaration, DeclarationLine
 
-from .conftest import fill_template, goods_row, head_row, report_book, run_import
+from .conftest import fill_template, goods_row, head_row, report_book, report_errors, run_import
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +56,7 @@ def test_submitted_declaration_is_not_changed(registered, exporter_a, user_a):
 
     assert (job.counts["update"], job.counts["reject"]) == (0, 1)
     assert Declaration.objects.get().gross_weight == Decimal("42.5")
-    errors = [row[:4] for row in report_book(job)["错误 Errors"].iter_rows(min_row=2, values_only=True)]
+    errors = report_errors(report_book(job))
     assert errors == [("表头 Declarations", 2, "copNo", "NOT_EDITABLE")]
 
 
@@ -78,5 +78,5 @@ def test_a_repeated_copno_does_not_change_the_draft_its_first_row_updates(regist
     declaration.refresh_from_db()
     assert (job.counts["update"], job.counts["reject"]) == (1, 1)
     assert (declaration.gross_weight, declaration.order_no) == (Decimal("50"), "XL-ORDER-00001")
-    errors = [row[:4] for row in report_book(job)["错误 Errors"].iter_rows(min_row=2, values_only=True)]
+    errors = report_errors(report_book(job))
     assert ("表头 Declarations", 3, "copNo", "DUPLICATE_IN_FILE") in errors

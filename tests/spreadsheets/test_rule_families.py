@@ -4,7 +4,7 @@ import pytest
 
 from declarations.models import Declaration
 
-from .conftest import fill_template, goods_row, head_row, report_book, run_import
+from .conftest import fill_template, goods_row, head_row, report_book, report_errors, run_import
 
 pytestmark = pytest.mark.django_db
 
@@ -26,5 +26,5 @@ def test_finding_lands_on_its_cell(registered, exporter_a, user_a, head, goods, 
     )
 
     assert Declaration.objects.count() == 0
-    errors = [row[:4] for row in report_book(job)["错误 Errors"].iter_rows(min_row=2, values_only=True)]
+    errors = report_errors(report_book(job))
     assert expected in errors

@@ -4,13 +4,13 @@ import pytest
 
 from declarations.models import Declaration
 
-from .conftest import fill_template, goods_row, head_row, report_book, run_import
+from .conftest import fill_template, goods_row, head_row, report_book, report_errors, run_import
 
 pytestmark = pytest.mark.django_db
 
 
 def _errors(job):
-    return [row[:4] for row in report_book(job)["错误 Errors"].iter_rows(min_row=2, values_only=True)]
+    return report_errors(report_book(job))
 
 
 def test_exporter_cannot_file_for_another_exporter(registered, exporter_a, exporter_b, user_a):

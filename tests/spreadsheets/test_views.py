@@ -93,7 +93,8 @@ def test_report_download(client, registered, exporter_a, user_a, django_capture_
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="upload-report.xlsx"'
     book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    assert book.sheetnames == ["表头 Declarations", "表体 Goods", "错误 Errors"]
+    assert book.sheetnames == ["表头 Declarations", "表体 Goods", "错误 Errors", "代码 Codes"]
+    assert book["代码 Codes"].sheet_state == "hidden"
 
 
 def test_template_download(client, codes, user_a):
@@ -164,3 +165,23 @@ def test_confirm_with_submit_ticked_submits(
     job.refresh_from_db()
     assert (job.submit, job.counts["sent"]) == (True, 1)
     assert Declaration.objects.get().status == "sent"
+
+
+def test_the_job_page_lists_the_first_problems_without_a_download(
+    client, registered, exporter_a, user_a, django_capture_on_commit_callbacks
+):
+    client.force_login(user_a)
+    content = fill_template(
+        [head_row(exporter_a, 1), head_row(exporter_a, 2, packNo="x")],
+        [goods_row("COP-00001"), goods_row("COP-00002", price="12,50")],
+    )
+    _post(client, content, dry_run=True, capture=django_capture_on_commit_callbacks)
+    job = ImportJob.objects.get()
+
+    page = client.get(reverse("imports:job", args=[job.pk])).content.decode()
+
+    assert "Problems found (the first 2)" in page
+    assert '<tr data-code="INVALID_NUMBER">' in page and '<tr data-code="AMBIGUOUS_NUMBER">' in page
+    assert "<strong>AD3</strong> 件数 (packNo)" in page
+    assert "<strong>Q3</strong> 单价 (price)" in page
+    assert "“12,50” is not a clear number" in page
