@@ -22,6 +22,15 @@ from import_export.widgets import ForeignKeyWidget
 from simple_history.admin import SimpleHistoryAdmin
 
 from declarations import models as m
+from declarations.admin_codes import (
+    CodePickerAdminMixin,
+    DeclarationAdminForm,
+    country_label,
+    customs_office_label,
+    price_label,
+    quantity_label,
+    total_price_label,
+)
 from declarations.choices import ReceiptState
 from declarations.services import filings as filing_services
 from declarations.services.declarations import declaration_validate
@@ -128,7 +137,7 @@ class RegistrationAttachmentInline(admin.TabularInline):
 
 
 @admin.register(m.Registration)
-class RegistrationAdmin(ReviewAdmin):
+class RegistrationAdmin(CodePickerAdminMixin, ReviewAdmin):
     list_display = [
         "enterprise",
         "customs_office",
@@ -186,11 +195,9 @@ class DeclarationLineInline(ReadOnlyInline):
         "gcode",
         "gname",
         "gmodel",
-        "qty",
-        "unit",
-        "price",
-        "total_price",
-        "currency",
+        quantity_label,
+        price_label,
+        total_price_label,
     ]
     readonly_fields = fields
 
@@ -220,6 +227,7 @@ class ReceiptInline(ReadOnlyInline):
 
 @admin.register(m.Declaration)
 class DeclarationAdmin(SimpleHistoryAdmin):
+    form = DeclarationAdminForm
     list_display = [
         "cop_no",
         "order_no",
@@ -228,7 +236,8 @@ class DeclarationAdmin(SimpleHistoryAdmin):
         "status",
         "enterprise",
         "agent",
-        "customs_code",
+        customs_office_label,
+        country_label,
         "ie_date",
     ]
     list_filter = ["mode", "channel", "status", "customs_code", "ie_date"]
@@ -458,14 +467,14 @@ class TaskDispatchAdmin(admin.ModelAdmin):
 
 
 @admin.register(m.Enterprise)
-class EnterpriseAdmin(SimpleHistoryAdmin):
+class EnterpriseAdmin(CodePickerAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "uscc", "customs_code", "is_exporter", "is_broker", "is_platform", "is_logistics"]
     search_fields = ["name", "uscc", "customs_code"]
     list_filter = ["is_exporter", "is_broker", "is_platform", "is_logistics"]
 
 
 @admin.register(m.OverseasWarehouse)
-class OverseasWarehouseAdmin(SimpleHistoryAdmin):
+class OverseasWarehouseAdmin(CodePickerAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "enterprise", "country", "ownership"]
     search_fields = ["name", "enterprise__name"]
 
@@ -515,7 +524,7 @@ class CustomsOfficeAdmin(CodeTableAdmin):
 
 
 @admin.register(m.ExchangeRate)
-class ExchangeRateAdmin(CodeTableAdmin):
+class ExchangeRateAdmin(CodePickerAdminMixin, CodeTableAdmin):
     resource_classes = [ExchangeRateResource]
     list_display = ["currency", "month", "rate"]
     list_filter = ["month", "currency"]

@@ -18,6 +18,7 @@ from declarations.models import (
 )
 from declarations.rules.fields import MAX_LINES
 from declarations.rules.finding import Finding
+from declarations.widgets import CodePicker
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 # Leading bytes per allowed extension: the extension alone proves nothing about the content.
@@ -72,6 +73,7 @@ class EnterpriseForm(forms.ModelForm):
             "home_office",
             "dxp_id",
         ]
+        widgets = {"home_office": CodePicker("office")}
 
     def clean_uscc(self):
         return (self.cleaned_data.get("uscc") or "").strip().upper()
@@ -84,6 +86,7 @@ class RegistrationForm(forms.ModelForm):
     class Meta:
         model = Registration
         fields = ["enterprise", "customs_office", "enterprise_type"]
+        widgets = {"customs_office": CodePicker("office")}
 
     def __init__(self, *args, enterprises, **kwargs):
         super().__init__(*args, **kwargs)
@@ -139,6 +142,7 @@ class WarehouseForm(forms.ModelForm):
         widgets = {
             "lease_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "lease_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "country": CodePicker("country"),
         }
 
     def __init__(self, *args, enterprises, **kwargs):
@@ -187,6 +191,7 @@ class CatalogueItemForm(forms.ModelForm):
             "unit1",
             "unit2",
         ]
+        widgets = {name: CodePicker("unit") for name in ("unit", "unit1", "unit2")}
 
     def __init__(self, *args, enterprises, **kwargs):
         super().__init__(*args, **kwargs)
@@ -282,11 +287,38 @@ LINE_FIELDS = [
 ]
 
 
+# Coded fields and the code table each is picked from (POD has no code table: domain notes §9.3).
+HEAD_PICKERS = {
+    name: CodePicker(table)
+    for name, table in (
+        ("customs_code", "office"),
+        ("port_code", "office"),
+        ("traf_mode", "transport"),
+        ("country", "country"),
+        ("currency", "currency"),
+        ("wrap_type", "packing"),
+    )
+}
+LINE_PICKERS = {
+    name: CodePicker(table)
+    for name, table in (
+        ("country", "country"),
+        ("currency", "currency"),
+        ("unit", "unit"),
+        ("unit1", "unit"),
+        ("unit2", "unit"),
+    )
+}
+
+
 class DeclarationForm(forms.ModelForm):
     class Meta:
         model = Declaration
         fields = HEAD_FIELDS
-        widgets = {"ie_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {
+            "ie_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            **HEAD_PICKERS,
+        }
 
     def __init__(self, *args, enterprises, warehouses, **kwargs):
         super().__init__(*args, **kwargs)
@@ -310,6 +342,7 @@ class DeclarationLineForm(forms.ModelForm):
     class Meta:
         model = DeclarationLine
         fields = LINE_FIELDS
+        widgets = LINE_PICKERS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -341,7 +374,9 @@ class DeclarationFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("status"), choices=[("", "---------"), *DeclarationStatus.choices], required=False
     )
-    office = forms.CharField(label=_("declaring customs office"), required=False, max_length=4)
+    office = forms.CharField(
+        label=_("declaring customs office"), required=False, max_length=4, widget=CodePicker("office")
+    )
     date_from = forms.DateField(
         label=_("created from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

@@ -18,7 +18,9 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
-from .columns import SHEET_ERRORS, STATUS_HEADER
+from declarations.code_labels import TABLES, code_label
+
+from .columns import SHEET_COLUMNS, SHEET_ERRORS, SHEET_GOODS, SHEET_HEAD, STATUS_HEADER
 from .reader import Sheet
 from .reader import Workbook as ReadWorkbook
 
@@ -92,6 +94,29 @@ def _write_data_sheet(
         ws.append(out)
 
 
+def _value_texts(sheets, errors: list[CellError]) -> dict[tuple[str, int, str], str]:
+    """Each error's cell value as written, a code with its name ("502 美国"): the errors sheet says what was
+    found, not only where."""
+    wanted = {(e.sheet, e.row, e.key) for e in errors if e.key and e.row > 1}
+    texts: dict[tuple[str, int, str], str] = {}
+    for sheet, columns in sheets:
+        if not sheet.present:
+            continue
+        rows = dict(zip(sheet.numbers, sheet.raw, strict=True))
+        coded = {c.key: c.codes for c in columns if c.codes in TABLES}
+        for name, row, key in wanted:
+            if name != sheet.name or row not in rows or key not in sheet.columns:
+                continue
+            raw = rows[row]
+            index = sheet.columns[key]
+            value = raw[index] if index < len(raw) else None
+            if value is None or value == "":
+                continue
+            text = str(value).strip()
+            texts[(name, row, key)] = code_label(coded[key], text) if key in coded else text
+    return texts
+
+
 def build_report(
     workbook: ReadWorkbook, errors: list[CellError], statuses: dict[tuple[str, int], str]
 ) -> bytes:
@@ -107,10 +132,14 @@ def build_report(
             {row: text for (name, row), text in statuses.items() if name == sheet.name},
         )
     ws = book.create_sheet(SHEET_ERRORS)
-    titles = [_("Sheet"), _("Row"), _("Column"), _("Code"), _("Message"), _("Severity")]
+    titles = [_("Sheet"), _("Row"), _("Column"), _("Code"), _("Message"), _("Severity"), _("Value")]
     ws.append([WriteOnlyCell(ws, value=safe_value(t)) for t in titles])
+    values = _value_texts(
+        [(workbook.head, SHEET_COLUMNS[SHEET_HEAD]), (workbook.goods, SHEET_COLUMNS[SHEET_GOODS])], errors
+    )
     for e in sorted(errors, key=lambda e: (e.sheet, e.row, e.key)):
-        ws.append([safe_value(v) for v in (e.sheet, e.row, e.key, e.code, e.message, e.severity)])
+        value = values.get((e.sheet, e.row, e.key), "")
+        ws.append([safe_value(v) for v in (e.sheet, e.row, e.key, e.code, e.message, e.severity, value)])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
