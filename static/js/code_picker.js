@@ -44,20 +44,21 @@
     options(select.getAttribute("data-options-url")).then(
       function (data) {
         (data.optgroups || []).forEach(function (group) {
-          picker.addOptionGroup(group.value, group);
+          picker.addOptionGroup(group.value, Object.assign({}, group));
         });
-        var current = picker.getValue();
-        data.options.forEach(function (option) {
-          if (option.value === current) {
-            picker.updateOption(current, option);
+        data.options.forEach(function (shared) {
+          // A copy per picker: tom-select keeps its own state (the <option> element) on each option object, and
+          // the pickers of one table share the loaded data.
+          var option = Object.assign({}, shared);
+          if (picker.options[option.value]) {
+            // The selected code's option came with the page: give it the names to search by, in place
+            // (updateOption would unlink it from the <select>, which would then post an empty value).
+            Object.assign(picker.options[option.value], option);
           } else {
             picker.addOption(option);
           }
         });
         picker.refreshOptions(false);
-        if (current) {
-          picker.setValue(current, true);
-        }
       },
       function () {
         picker.wrapper.classList.add("picker-offline");
