@@ -36,6 +36,7 @@
       lockOptgroupOrder: true,
       allowEmptyOption: false,
       selectOnTab: true,
+      closeAfterSelect: true,
       maxOptions: 1000,
       placeholder: select.getAttribute("data-placeholder") || "",
     });
