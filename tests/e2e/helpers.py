@@ -53,6 +53,22 @@ def pick(page, select_id: str, query: str, value: str | None = None) -> None:
     page.locator(f"#{select_id}-ts-control").focus()
     page.keyboard.press("Control+A")
     page.keyboard.type(query)
+    try:
+        _wait_active(page, select_id, query, value)
+    except Exception:
+        state = page.evaluate(
+            "([id]) => { const p = document.getElementById(id).tomselect;"
+            " return [p.lastQuery, p.activeOption && p.activeOption.dataset.value]; }",
+            [select_id],
+        )
+        raise AssertionError(f"{select_id}: typed {query!r}, expected {value!r} highlighted, got {state!r}")
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "([id, value]) => document.getElementById(id).value === value", arg=[select_id, value]
+    )
+
+
+def _wait_active(page, select_id, query, value):
     page.wait_for_function(
         """([id, query, value]) => {
             const picker = document.getElementById(id).tomselect;
@@ -60,10 +76,7 @@ def pick(page, select_id: str, query: str, value: str | None = None) -> None:
                 && picker.activeOption.dataset.value === value;
         }""",
         arg=[select_id, query, value],
-    )
-    page.keyboard.press("Enter")
-    page.wait_for_function(
-        "([id, value]) => document.getElementById(id).value === value", arg=[select_id, value]
+        timeout=5000,
     )
 
 

@@ -36,8 +36,8 @@ LINE_PICKS = {
         ("unit1", "007", "007"),
     ],
     "en": [
-        ("country", "united", "502"),
-        ("currency", "dollar", "502"),
+        ("country", "united states", "502"),
+        ("currency", "us dollar", "502"),
         ("unit", "piece", "007"),
         ("unit1", "个", "007"),
     ],
