@@ -55,13 +55,15 @@ def pick(page, select_id: str, query: str, value: str | None = None) -> None:
     page.keyboard.type(query)
     try:
         _wait_active(page, select_id, query, value)
-    except Exception:
+    except Exception as timeout:
         state = page.evaluate(
             "([id]) => { const p = document.getElementById(id).tomselect;"
             " return [p.lastQuery, p.activeOption && p.activeOption.dataset.value]; }",
             [select_id],
         )
-        raise AssertionError(f"{select_id}: typed {query!r}, expected {value!r} highlighted, got {state!r}")
+        raise AssertionError(
+            f"{select_id}: typed {query!r}, expected {value!r} highlighted, got {state!r}"
+        ) from timeout
     page.keyboard.press("Enter")
     page.wait_for_function(
         "([id, value]) => document.getElementById(id).value === value", arg=[select_id, value]
