@@ -78,7 +78,6 @@ def _wait_active(page, select_id, query, value):
                 && picker.activeOption.dataset.value === value;
         }""",
         arg=[select_id, query, value],
-        timeout=5000,
     )
 
 
