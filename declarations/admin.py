@@ -23,6 +23,15 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from declarations import admin_review  # noqa: F401  (registers the review queues)
 from declarations import models as m
+from declarations.admin_codes import (
+    CodePickerAdminMixin,
+    DeclarationAdminForm,
+    country_label,
+    customs_office_label,
+    price_label,
+    quantity_label,
+    total_price_label,
+)
 from declarations.admin_freeze import DeclarationFreezeMixin, WarehouseRefileMixin
 from declarations.choices import ReceiptState
 from declarations.search import bound_admin_search
@@ -91,11 +100,9 @@ class DeclarationLineInline(ReadOnlyInline):
         "gcode",
         "gname",
         "gmodel",
-        "qty",
-        "unit",
-        "price",
-        "total_price",
-        "currency",
+        quantity_label,
+        price_label,
+        total_price_label,
     ]
     readonly_fields = fields
 
@@ -125,6 +132,7 @@ class ReceiptInline(ReadOnlyInline):
 
 @admin.register(m.Declaration)
 class DeclarationAdmin(DeclarationFreezeMixin, SimpleHistoryAdmin):
+    form = DeclarationAdminForm
     list_display = [
         "cop_no",
         "order_no",
@@ -133,7 +141,8 @@ class DeclarationAdmin(DeclarationFreezeMixin, SimpleHistoryAdmin):
         "status",
         "enterprise",
         "agent",
-        "customs_code",
+        customs_office_label,
+        country_label,
         "ie_date",
     ]
     list_filter = ["mode", "channel", "status", "customs_code", "ie_date"]
@@ -364,14 +373,14 @@ class TaskDispatchAdmin(admin.ModelAdmin):
 
 
 @admin.register(m.Enterprise)
-class EnterpriseAdmin(SimpleHistoryAdmin):
+class EnterpriseAdmin(CodePickerAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "uscc", "customs_code", "is_exporter", "is_broker", "is_platform", "is_logistics"]
     search_fields = ["name", "uscc", "customs_code"]
     list_filter = ["is_exporter", "is_broker", "is_platform", "is_logistics"]
 
 
 @admin.register(m.OverseasWarehouse)
-class OverseasWarehouseAdmin(WarehouseRefileMixin, SimpleHistoryAdmin):
+class OverseasWarehouseAdmin(WarehouseRefileMixin, CodePickerAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "enterprise", "country", "ownership"]
     search_fields = ["name", "enterprise__name"]
 
@@ -421,7 +430,7 @@ class CustomsOfficeAdmin(CodeTableAdmin):
 
 
 @admin.register(m.ExchangeRate)
-class ExchangeRateAdmin(CodeTableAdmin):
+class ExchangeRateAdmin(CodePickerAdminMixin, CodeTableAdmin):
     resource_classes = [ExchangeRateResource]
     list_display = ["currency", "month", "rate"]
     list_filter = ["month", "currency"]

@@ -22,6 +22,7 @@ from declarations.models.enterprise import CUSTOMS_CODE_TAKEN, customs_code_take
 from declarations.rules.fields import IDENTIFIER_ATTRS, MAX_LINES
 from declarations.rules.finding import Finding
 from declarations.search import SEARCH_MAX_CHARS
+from declarations.widgets import CodePicker
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 # Leading bytes per allowed extension: the extension alone proves nothing about the content.
@@ -83,6 +84,7 @@ class EnterpriseForm(forms.ModelForm):
             "home_office",
             "dxp_id",
         ]
+        widgets = {"home_office": CodePicker("office")}
 
     def clean_uscc(self):
         return (self.cleaned_data.get("uscc") or "").strip().upper()
@@ -99,6 +101,7 @@ class RegistrationForm(forms.ModelForm):
     class Meta:
         model = Registration
         fields = ["enterprise", "customs_office", "enterprise_type"]
+        widgets = {"customs_office": CodePicker("office")}
 
     def __init__(self, *args, enterprises, **kwargs):
         super().__init__(*args, **kwargs)
@@ -154,6 +157,7 @@ class WarehouseForm(forms.ModelForm):
         widgets = {
             "lease_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "lease_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "country": CodePicker("country"),
         }
 
     def __init__(self, *args, enterprises, **kwargs):
@@ -202,6 +206,7 @@ class CatalogueItemForm(forms.ModelForm):
             "unit1",
             "unit2",
         ]
+        widgets = {name: CodePicker("unit") for name in ("unit", "unit1", "unit2")}
 
     def __init__(self, *args, enterprises, **kwargs):
         super().__init__(*args, **kwargs)
@@ -297,11 +302,38 @@ LINE_FIELDS = [
 ]
 
 
+# Coded fields and the code table each is picked from (POD has no code table: domain notes §9.3).
+HEAD_PICKERS = {
+    name: CodePicker(table)
+    for name, table in (
+        ("customs_code", "office"),
+        ("port_code", "office"),
+        ("traf_mode", "transport"),
+        ("country", "country"),
+        ("currency", "currency"),
+        ("wrap_type", "packing"),
+    )
+}
+LINE_PICKERS = {
+    name: CodePicker(table)
+    for name, table in (
+        ("country", "country"),
+        ("currency", "currency"),
+        ("unit", "unit"),
+        ("unit1", "unit"),
+        ("unit2", "unit"),
+    )
+}
+
+
 class DeclarationForm(forms.ModelForm):
     class Meta:
         model = Declaration
         fields = HEAD_FIELDS
-        widgets = {"ie_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {
+            "ie_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            **HEAD_PICKERS,
+        }
 
     def __init__(self, *args, enterprises, warehouses, **kwargs):
         super().__init__(*args, **kwargs)
@@ -328,6 +360,7 @@ class DeclarationLineForm(forms.ModelForm):
     class Meta:
         model = DeclarationLine
         fields = LINE_FIELDS
+        widgets = LINE_PICKERS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -359,7 +392,9 @@ class DeclarationFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("status"), choices=[("", "---------"), *DeclarationStatus.choices], required=False
     )
-    office = forms.CharField(label=_("declaring customs office"), required=False, max_length=4)
+    office = forms.CharField(
+        label=_("declaring customs office"), required=False, max_length=4, widget=CodePicker("office")
+    )
     date_from = forms.DateField(
         label=_("created from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

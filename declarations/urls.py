@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from declarations.views import (
     catalogue,
+    codes,
     customs_entry,
     dashboard,
     declarations,
@@ -82,4 +83,5 @@ urlpatterns = [
     path("notifications/", notifications.notification_list, name="notification_list"),
     path("notifications/count/", notifications.notification_count, name="notification_count"),
     path("notifications/read/", notifications.notification_read, name="notification_read"),
+    path("codes/<str:table>/", codes.code_options, name="code_options"),
 ]

@@ -23,3 +23,13 @@ def broker_c(db, exporter_a):
     broker = f.EnterpriseFactory(name="丙报关行", is_exporter=False, is_broker=True)
     f.DelegationFactory(broker=broker, exporter=exporter_a)
     return broker
+
+
+@pytest.fixture(autouse=True)
+def fresh_code_labels():
+    # Code names are cached per process; a test's code tables (rolled back after it) must not leak into the next.
+    from declarations.code_labels import clear_cache
+
+    clear_cache()
+    yield
+    clear_cache()

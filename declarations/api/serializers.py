@@ -11,6 +11,7 @@ from rest_framework import serializers
 
 from declarations import models as m
 from declarations.choices import Channel
+from declarations.code_labels import code_name
 from declarations.identifiers import validate_identifier_characters
 from declarations.models import CEB_HEAD_FIELDS, CEB_LINE_FIELDS
 from declarations.rules.fields import IDENTIFIER_ATTRS, MAX_LINES
@@ -33,6 +34,32 @@ class CebNamedModelSerializer(serializers.ModelSerializer):
         return fields
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class CodeNameField(serializers.Field):
+    """Read-only: the name of the code in ``source`` from one code table, in the request's language ("" when
+    the code is empty or unknown)."""
+
+    def __init__(self, table: str, **kwargs):
+        self.table = table
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        return code_name(self.table, value)
+
+
+class CodeNamesMixin:
+    """Adds ``<element>Name`` beside each coded element (``code_names``: output key -> (model field, table)),
+    after the existing keys: additive, the codes themselves are unchanged."""
+
+    code_names: dict[str, tuple[str, str]] = {}
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for key, (attr, table) in self.code_names.items():
+            fields[key] = CodeNameField(table, source=attr)
+        return fields
+
+
 class EnterpriseSerializer(serializers.ModelSerializer):
     class Meta:
         model = m.Enterprise
@@ -52,8 +79,9 @@ class EnterpriseSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class WarehouseSerializer(serializers.ModelSerializer):
+class WarehouseSerializer(CodeNamesMixin, serializers.ModelSerializer):
     filing_status = serializers.SerializerMethodField()
+    code_names = {"countryName": ("country_id", "country")}
 
     class Meta:
         model = m.OverseasWarehouse
@@ -132,8 +160,15 @@ class DeclarationLineListSerializer(serializers.ListSerializer):
         return super().to_internal_value(data)
 
 
-class DeclarationLineSerializer(CebNamedModelSerializer):
+class DeclarationLineSerializer(CodeNamesMixin, CebNamedModelSerializer):
     ceb_names = CEB_LINE_FIELDS
+    code_names = {
+        "countryName": ("country", "country"),
+        "currencyName": ("currency", "currency"),
+        "unitName": ("unit", "unit"),
+        "unit1Name": ("unit1", "unit"),
+        "unit2Name": ("unit2", "unit"),
+    }
 
     class Meta:
         model = m.DeclarationLine
@@ -142,10 +177,18 @@ class DeclarationLineSerializer(CebNamedModelSerializer):
         list_serializer_class = DeclarationLineListSerializer
 
 
-class DeclarationSerializer(CebNamedModelSerializer):
+class DeclarationSerializer(CodeNamesMixin, CebNamedModelSerializer):
     """A declaration with its goods lines; writing replaces the lines as a whole."""
 
     ceb_names = CEB_HEAD_FIELDS
+    code_names = {
+        "customsCodeName": ("customs_code", "office"),
+        "portCodeName": ("port_code", "office"),
+        "trafModeName": ("traf_mode", "transport"),
+        "countryName": ("country", "country"),
+        "currencyName": ("currency", "currency"),
+        "wrapTypeName": ("wrap_type", "packing"),
+    }
     lines = DeclarationLineSerializer(many=True, required=True, allow_empty=True)
     # Empty until the rules engine has run; declared here because a read-only model field loses allow_blank
     # and the schema would then refuse "".

@@ -22,7 +22,7 @@ class CodeTable(models.Model):
         ordering = ["code"]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.name_zh}"
+        return self.label  # admin lists, filters and selects show the name in the user's language
 
     @property
     def name(self) -> str:
@@ -129,7 +129,7 @@ class PackingType(models.Model):
         verbose_name_plural = _("packing types")
 
     def __str__(self) -> str:
-        return f"{self.code} {self.name_zh}"
+        return self.label  # admin lists, filters and selects show the name in the user's language
 
     @property
     def name(self) -> str:

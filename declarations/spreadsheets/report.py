@@ -26,6 +26,8 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from declarations.code_labels import TABLES, code_label
+
 from .columns import SHEET_CODES, SHEET_COLUMNS, SHEET_ERRORS, SHEET_GOODS, SHEET_HEAD, STATUS_HEADER
 from .reader import Sheet
 from .reader import Workbook as ReadWorkbook
@@ -149,6 +151,29 @@ def _write_data_sheet(
         ws.append(out)
 
 
+def _value_texts(sheets, errors: list[CellError]) -> dict[tuple[str, int, str], str]:
+    """Each error's cell value as written, a code with its name ("502 美国"): the errors sheet says what was
+    found, not only where."""
+    wanted = {(e.sheet, e.row, e.key) for e in errors if e.key and e.row > 1}
+    texts: dict[tuple[str, int, str], str] = {}
+    for sheet, columns in sheets:
+        if not sheet.present:
+            continue
+        rows = dict(zip(sheet.numbers, sheet.raw, strict=True))
+        coded = {c.key: c.codes for c in columns if c.codes in TABLES}
+        for name, row, key in wanted:
+            if name != sheet.name or row not in rows or key not in sheet.columns:
+                continue
+            raw = rows[row]
+            index = sheet.columns[key]
+            value = raw[index] if index < len(raw) else None
+            if value is None or value == "":
+                continue
+            text = str(value).strip()
+            texts[(name, row, key)] = code_label(coded[key], text) if key in coded else text
+    return texts
+
+
 def _cop_numbers(sheet: Sheet):
     """Row number -> the row's copNo (rows are in order: a bisection, no dict of 100,000 rows)."""
     cops = sheet.data.get("copNo") or []
@@ -233,10 +258,15 @@ def build_report(
         _("Code"),
         _("Message"),
         _("Severity"),
+        _("Value"),
     ]
     ws.append([WriteOnlyCell(ws, value=safe_value(t)) for t in titles])
+    values = _value_texts(
+        [(workbook.head, SHEET_COLUMNS[SHEET_HEAD]), (workbook.goods, SHEET_COLUMNS[SHEET_GOODS])], errors
+    )
     for item in error_rows(workbook, errors):
-        ws.append([safe_value(item[name]) for name in ERROR_FIELDS])
+        value = values.get((item["sheet"], item["row"], item["key"]), "")
+        ws.append([safe_value(item[name]) for name in ERROR_FIELDS] + [safe_value(value)])
     if lists:
         _write_codes(book, lists)
     buffer = io.BytesIO()

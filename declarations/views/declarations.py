@@ -28,6 +28,7 @@ from declarations.choices import (
     Mode,
     ReceiptState,
 )
+from declarations.code_labels import amount_text, code_label, quantity_text
 from declarations.forms import (
     HEAD_SECTIONS,
     LINE_FIELDS,
@@ -219,7 +220,7 @@ def _table_rows(page: ListPage) -> list[dict]:
             "mode": d["mode"],
             # Declaration.effective_channel on the row's values: the chosen channel, else the recommended one.
             "channel": channels.get(d["channel"] or d["recommended_channel"], ""),
-            "customs_code": d["customs_code"],
+            "customs_code": code_label("office", d["customs_code"]),
             "status": d["status"],
             "status_label": statuses.get(d["status"], d["status"]),
             "enterprise": d["enterprise__name"],
@@ -587,11 +588,6 @@ def _entry_result(event):
         return None
 
 
-def _number(value) -> str:
-    """A quantity or amount as ``{{ value.normalize }}`` shows it (no trailing zeros, no exponent)."""
-    return "" if value is None else localize(value.normalize())
-
-
 def _goods_rows(lines) -> list[dict]:
     """The goods table's cells (``{% rows %}``), formatted here as the template would."""
     return [
@@ -600,11 +596,9 @@ def _goods_rows(lines) -> list[dict]:
             "item_no": line.item_no,
             "gcode": line.gcode,
             "gname": line.gname,
-            "qty": _number(line.qty),
-            "unit": line.unit,
-            "price": _number(line.price),
-            "total_price": _number(line.total_price),
-            "currency": line.currency,
+            "qty": quantity_text(line.qty, line.unit),
+            "price": amount_text(line.price, line.currency),
+            "total_price": amount_text(line.total_price, line.currency),
         }
         for line in lines
     ]

@@ -40,12 +40,59 @@ LINE = {
 }
 
 
+# Coded fields are code pickers (tom-select over a <select>, declarations/widgets.py): picked, not typed in.
+HEAD_PICKED = {"customs_code", "port_code", "traf_mode", "country", "currency", "wrap_type"}
+LINE_PICKED = {"country", "currency", "unit", "unit1", "unit2"}
+
+
+def pick(page, select_id: str, query: str, value: str | None = None) -> None:
+    """Pick with the keyboard: focus the picker, type ``query`` (a code or a name), wait until the search for it
+    has run (tom-select refreshes 300 ms after the last key) and the option ``value`` (default: the query) is the
+    highlighted one, press Enter; the <select> then holds the code."""
+    value = query if value is None else value
+    page.locator(f"#{select_id}-ts-control").focus()
+    page.keyboard.press("Control+A")
+    page.keyboard.type(query)
+    try:
+        _wait_active(page, select_id, query, value)
+    except Exception as timeout:
+        state = page.evaluate(
+            "([id]) => { const p = document.getElementById(id).tomselect;"
+            " return [p.lastQuery, p.activeOption && p.activeOption.dataset.value]; }",
+            [select_id],
+        )
+        raise AssertionError(
+            f"{select_id}: typed {query!r}, expected {value!r} highlighted, got {state!r}"
+        ) from timeout
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "([id, value]) => document.getElementById(id).value === value", arg=[select_id, value]
+    )
+
+
+def _wait_active(page, select_id, query, value):
+    page.wait_for_function(
+        """([id, query, value]) => {
+            const picker = document.getElementById(id).tomselect;
+            return picker.lastQuery === query && picker.activeOption
+                && picker.activeOption.dataset.value === value;
+        }""",
+        arg=[select_id, query, value],
+    )
+
+
 def fill_head(page, **overrides):
     values = {**HEAD, "ie_date": datetime.date.today().isoformat(), **overrides}
     for name, value in values.items():
-        page.fill(f"#id_{name}", value)
+        if name in HEAD_PICKED:
+            pick(page, f"id_{name}", value)
+        else:
+            page.fill(f"#id_{name}", value)
 
 
 def fill_line(page, index, **overrides):
     for name, value in {**LINE, **overrides}.items():
-        page.fill(f"#id_lines-{index}-{name}", value)
+        if name in LINE_PICKED:
+            pick(page, f"id_lines-{index}-{name}", value)
+        else:
+            page.fill(f"#id_lines-{index}-{name}", value)

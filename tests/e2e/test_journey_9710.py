@@ -10,7 +10,7 @@ from declarations.services.receipts import receipts_ingest
 from declarations.services.simulation import customs_simulate
 from tests import factories as f
 from tests.documents import real_pdf
-from tests.e2e.helpers import fill_head, fill_line
+from tests.e2e.helpers import fill_head, fill_line, pick
 
 pytestmark = pytest.mark.e2e
 
@@ -27,13 +27,13 @@ def test_onboarding_to_release(live_server, page, login, user, codes, tmp_path):
     page.wait_for_selector("#check-uscc .ok")
     page.fill("#id_customs_code", "4401961234")
     page.check("#id_is_exporter")
-    page.select_option("#id_home_office", "5141")
+    pick(page, "id_home_office", "5141")
     page.click("form.card button[type=submit]")
     page.wait_for_url(f"{base}/enterprises/")
     # Registration with an attachment, submitted and approved by customs.
     page.goto(f"{base}/registrations/new/")
     page.select_option("#id_enterprise", index=1)
-    page.select_option("#id_customs_office", "5141")
+    pick(page, "id_customs_office", "5141")
     page.select_option("#id_enterprise_type", "exporter")
     page.click("form.card button[type=submit]")
     pdf = tmp_path / "licence.pdf"

@@ -87,6 +87,7 @@ SHARED_ROUTES: dict[str, Kwargs] = {
     "api-packing-type-detail": lambda a: {"pk": _first_pk("PackingType")},
     "api-hs-code-detail": lambda a: {"pk": "961700"},
     "api-exchange-rate-detail": lambda a: {"pk": _first_pk("ExchangeRate")},
+    "code_options": lambda a: {"table": "country"},
 }
 
 # Unnamed patterns cannot be reversed: pattern text -> a URL that reaches them.

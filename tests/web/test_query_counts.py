@@ -7,10 +7,12 @@ import pytest
 from django.urls import reverse
 
 from declarations.choices import Channel, DeclarationStatus
+from declarations.code_labels import warm_cache
 from declarations.services.declarations import declaration_check
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
+
 
 # Every page of a logged-in user: the session, then the user (without CACHE_URL sessions live in the database;
 # with it, cached_db reads them from Redis and this is one query).
@@ -66,6 +68,7 @@ def test_declaration_list(client_a, user_a, exporter_a, django_assert_num_querie
     # + the user's enterprise ids, the newest pks of its own declarations and of those it filed for others (up to
     # the count's cap: selectors.declaration_list_sides), the page's rows joined to their enterprises. Only one
     # side has any, so its pks give the page's order.
+    warm_cache()  # code names are read once per process (declarations.code_labels), not per request
     with django_assert_num_queries(SESSION_AND_USER + 4):
         response = client_a.get(reverse("declaration_list"))
     assert response.status_code == 200
@@ -76,6 +79,7 @@ def test_declaration_list(client_a, user_a, exporter_a, django_assert_num_querie
 @pytest.mark.parametrize("count", [1, 20])
 def test_declaration_list_as_broker(client_broker, broker_user, exporter_a, django_assert_num_queries, count):
     populate(exporter_a, broker_user, count)
+    warm_cache()  # code names are read once per process (declarations.code_labels), not per request
     with django_assert_num_queries(SESSION_AND_USER + 4):
         response = client_broker.get(reverse("declaration_list"))
     assert len(response.context["page"].object_list) == count
@@ -90,6 +94,7 @@ def test_declaration_list_of_a_broker_filing_as_agent(
         declaration.save(update_fields=["agent"])
     # Both sides hold the declarations (the delegating exporter's own, filed by the broker as agent): the same
     # reads, then each side's newest keys (creation time, pk) to merge them in list order.
+    warm_cache()  # code names are read once per process (declarations.code_labels), not per request
     with django_assert_num_queries(SESSION_AND_USER + 6):
         response = client_broker.get(reverse("declaration_list"))
     assert len(response.context["page"].object_list) == count
@@ -102,6 +107,7 @@ def test_declaration_detail(client_a, user_a, exporter_a, django_assert_num_quer
     # + the declaration (joined to enterprise, agent, warehouse; the user's enterprises as a subquery), its lines
     # (read once), currencies and the USD rate (channel advice), events (joined to receipt and actor), messages,
     # receipts; and whether the user may change it (declarations.permissions: member, or a live delegation).
+    warm_cache()  # code names are read once per process (declarations.code_labels), not per request
     with django_assert_num_queries(SESSION_AND_USER + 8):
         response = client_a.get(reverse("declaration_detail", args=[declaration.pk]))
     assert response.status_code == 200
@@ -117,6 +123,7 @@ def test_declaration_detail(client_a, user_a, exporter_a, django_assert_num_quer
 def test_status_fragment(client_a, user_a, exporter_a, django_assert_num_queries, count):
     declaration = populate(exporter_a, user_a, count)[-1]
     # + the declaration (the user's enterprises as a subquery), its events joined to receipt and actor.
+    warm_cache()  # code names are read once per process (declarations.code_labels), not per request
     with django_assert_num_queries(SESSION_AND_USER + 2):
         response = client_a.get(reverse("declaration_status", args=[declaration.pk]))
     assert [e.to_status for e in response.context["events"]] == ["submitted", "rejected"]
@@ -128,6 +135,7 @@ def test_dashboard(client_a, user_a, exporter_a, django_assert_num_queries, coun
     # + enterprise ids, counts by status, rates, line values and counts by month/mode/channel, the enterprises,
     # receipts needing attention (joined to their declaration), the ten most recent declarations, the user's
     # recent uploads.
+    warm_cache()  # code names are read once per process (declarations.code_labels), not per request
     with django_assert_num_queries(SESSION_AND_USER + 9):
         response = client_a.get(reverse("home"))
     assert response.context["total"] == count

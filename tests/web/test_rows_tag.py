@@ -9,6 +9,7 @@ from django.template import Context, Template, TemplateSyntaxError
 from django.utils.safestring import mark_safe
 
 from declarations.views.declarations import _goods_rows
+from tests import factories as f
 
 HOSTILE = ['<script>alert("x")</script>', "a & b", "it's", '" onmouseover="x', "甲乙 <b>", "plain"]
 
@@ -83,21 +84,22 @@ class _Line:
         )
 
 
-def test_the_goods_rows_show_numbers_as_the_template_did():
+@pytest.mark.django_db
+def test_the_goods_rows_show_quantities_with_unit_names_and_amounts_with_currency():
+    f.UnitFactory(code="011", name_zh="件", name_en="piece")
+    f.CurrencyFactory(code="142", name_zh="人民币", iso_code="CNY")
     lines = [
         _Line(1, Decimal("10.00000"), Decimal("1.50"), Decimal("15.00")),
         _Line(2, Decimal("0.001"), Decimal("1E+3"), None),
         _Line(100, None, Decimal("12345678.9"), Decimal("0")),
     ]
-    before = (
-        "{% for l in lines %}<tr><td>{{ l.gnum }}</td><td>{{ l.item_no }}</td><td>{{ l.gcode }}</td>"
-        "<td>{{ l.gname }}</td><td>{{ l.qty.normalize }} {{ l.unit }}</td><td>{{ l.price.normalize }}</td>"
-        "<td>{{ l.total_price.normalize }} {{ l.currency }}</td></tr>{% endfor %}"
-    )
     after = (
         "{% load table_rows %}{% rows lines %}<tr><td>{gnum}</td><td>{item_no}</td><td>{gcode}</td><td>{gname}</td>"
-        "<td>{qty} {unit}</td><td>{price}</td><td>{total_price} {currency}</td></tr>{% endrows %}"
+        "<td>{qty}</td><td>{price}</td><td>{total_price}</td></tr>{% endrows %}"
     )
-    old = Template(before).render(Context({"lines": lines}))
-    assert Template(after).render(Context({"lines": _goods_rows(lines)})) == old
-    assert "<td>10 011</td><td>1.5</td><td>15 142</td>" in old and "<td>1000</td>" in old
+    html = Template(after).render(Context({"lines": _goods_rows(lines)}))
+    # "10 件", never "10 011" (read as ten thousand and eleven); amounts with two decimals and the ISO letters.
+    assert "<td>10 件</td><td>1.50 CNY</td><td>15.00 CNY</td>" in html
+    assert "<td>0.001 件</td><td>1000.00 CNY</td><td></td>" in html
+    assert "<td></td><td>12345678.90 CNY</td><td>0.00 CNY</td>" in html
+    assert "I&lt;1&gt;" in html and "手机 &amp; 壳" in html
