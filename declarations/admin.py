@@ -546,3 +546,5 @@ for model in (m.Country, m.Currency, m.Unit, m.TransportMode, m.HSCode):
             },
         ),
     )
+
+from declarations import admin_tariff  # noqa: E402, F401  (the tariff and its code tables)

@@ -29,7 +29,7 @@ from declarations.models import (
 )
 from declarations.precompiled import Precompiled, as_id
 from declarations.rules.channel import ChannelAdvice, recommend_channel
-from declarations.rules.context import RuleContext
+from declarations.rules.context import RuleContext, tariff_reader
 
 
 def enterprises_for_user(*, user) -> QuerySet[Enterprise]:
@@ -433,6 +433,7 @@ def _advice_context() -> RuleContext:
         is_duplicate=_not_loaded,
         list_limit_cny=Decimal(str(settings.LIST_CHANNEL_LIMIT_CNY)),
         currency_iso={code: iso for code, iso in currency_iso.items() if iso},
+        tariff_for=tariff_reader(),  # the derived licence / inspection / duty flags
     )
 
 

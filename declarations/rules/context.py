@@ -26,6 +26,11 @@ DUPLICATE_KINDS = (DUPLICATE_ORDER_NO, DUPLICATE_WAYBILL, DUPLICATE_COP_NO)
 WAYBILL_UNIQUE_DAYS = 183
 
 
+def no_tariff(code: str):
+    """A context without the tariff: no code is known, so the user's ticks apply alone."""
+    return None
+
+
 def china_today() -> datetime.date:
     return datetime.datetime.now(CHINA_TZ).date()
 
@@ -54,6 +59,8 @@ class RuleContext:
     list_limit_cny: Decimal = Decimal("5000")
     currency_iso: Mapping[str, str] = field(default_factory=dict)  # for messages: 502 -> USD
     today: Callable[[], datetime.date] = china_today
+    # 10-digit code -> rules.tariff.TariffFacts, or None where the tariff does not know it (see tariff_reader).
+    tariff_for: Callable[[str], object] = no_tariff
 
     @classmethod
     def from_db(cls, *, today: Callable[[], datetime.date] | None = None) -> RuleContext:
@@ -159,6 +166,7 @@ class RuleContext:
             list_limit_cny=limit,
             currency_iso={code: iso for code, iso in currency_iso.items() if iso},
             today=today or china_today,
+            tariff_for=tariff_reader(),
         )
 
     def with_prefetched_duplicates(
@@ -280,3 +288,64 @@ class DuplicateIndex:
             return fallback(kind, key, exclude_id) if answer is None else answer
 
         return is_duplicate
+
+
+def tariff_reader() -> Callable[[str], object]:
+    """``tariff_for`` over the database: one query per distinct code, memoised; the condition tables once."""
+    from declarations.models import InspectionCategory, SupervisionCondition, Tariff
+
+    from .tariff import Condition, TariffFacts, parse_elements
+
+    tables: dict[str, dict[str, Condition]] = {}
+
+    def conditions(kind: str) -> dict[str, Condition]:
+        if kind not in tables:
+            if kind == "supervision":
+                rows = SupervisionCondition.objects.values_list(
+                    "code", "name_zh", "name_en", "export_licence", "outbound_inspection"
+                )
+            else:
+                rows = (
+                    (code, zh, en, False, outbound)
+                    for code, zh, en, outbound in InspectionCategory.objects.values_list(
+                        "code", "name_zh", "name_en", "outbound"
+                    )
+                )
+            tables[kind] = {row[0]: Condition(*row) for row in rows}
+        return tables[kind]
+
+    @lru_cache(maxsize=4096)
+    def tariff_for(code: str) -> TariffFacts | None:
+        row = Tariff.objects.filter(code=code).first()
+        if row is None:
+            return None
+        try:
+            elements = parse_elements(row.elements)
+        except ValueError:
+            elements = ()
+        return TariffFacts(
+            code=row.code,
+            name_zh=row.name_zh,
+            name_en=row.name_en,
+            unit1=row.unit1,
+            unit2=row.unit2,
+            supervision=_resolve(row.supervision, conditions("supervision")),
+            inspection=_resolve(row.inspection, conditions("inspection")),
+            export_duty_rate=row.export_duty_rate,
+            refund_rate=row.refund_rate,
+            elements=elements,
+            active=row.active,
+        )
+
+    return tariff_for
+
+
+def condition_codes(text: str) -> list[str]:
+    """ "AB" / "M/N" / "4xy" -> the single-character codes, in order (case matters: x and X differ)."""
+    return [c for c in (text or "") if not c.isspace() and c not in "/,，;"]
+
+
+def _resolve(text: str, table: Mapping) -> tuple:
+    from .tariff import Condition
+
+    return tuple(table.get(code) or Condition(code, code) for code in condition_codes(text))
