@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from declarations.api import views
+from declarations.api.classify import ClassifyView
 
 router = DefaultRouter()
 # No ".json" URL variants: JSON is the only representation, and the suffix crashed the detail actions.
@@ -29,6 +30,7 @@ urlpatterns = [
     path("token/", views.TokenObtainView.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("classify/", ClassifyView.as_view(), name="api-classify"),
     path("", include(router.urls)),
     # Last: whatever no route above matched is a 404 in the error shape (slash-less URLs still redirect).
     re_path(r"^.*/$", views.api_not_found),

@@ -329,8 +329,8 @@ def tariff_reader() -> Callable[[str], object]:
             name_en=row.name_en,
             unit1=row.unit1,
             unit2=row.unit2,
-            supervision=_resolve(row.supervision, conditions("supervision")),
-            inspection=_resolve(row.inspection, conditions("inspection")),
+            supervision=resolve_conditions(row.supervision, conditions("supervision")),
+            inspection=resolve_conditions(row.inspection, conditions("inspection")),
             export_duty_rate=row.export_duty_rate,
             refund_rate=row.refund_rate,
             elements=elements,
@@ -345,7 +345,7 @@ def condition_codes(text: str) -> list[str]:
     return [c for c in (text or "") if not c.isspace() and c not in "/,，;"]
 
 
-def _resolve(text: str, table: Mapping) -> tuple:
+def resolve_conditions(text: str, table: Mapping) -> tuple:
     from .tariff import Condition
 
     return tuple(table.get(code) or Condition(code, code) for code in condition_codes(text))

@@ -25,8 +25,8 @@ from declarations.models import (
     WarehouseFiling,
 )
 from declarations.services.codes import code_tables_load
-from declarations.services.tariff import tariff_load_sample
 from declarations.services.staff import reviewer_group_ensure
+from declarations.services.tariff import tariff_load_sample
 
 DEMO_PASSWORD = "demo-Portal-2026"
 DEMO_OFFICE = "5141"  # 广州机场 (Guangzhou), a comprehensive pilot zone
