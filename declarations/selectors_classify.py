@@ -72,8 +72,10 @@ _code_index: CodeIndex | None = None
 
 
 def _code_stamp() -> tuple:
-    tariff = Tariff.objects.aggregate(n=Count("code"), at=Max("updated_at"))
-    return (tariff["n"], tariff["at"], HSCode.objects.filter(level=6).count())
+    tariff = Tariff.objects.aggregate(
+        n=Count("code"), active=Count("code", filter=Q(active=True)), at=Max("updated_at")
+    )
+    return (tariff["n"], tariff["active"], tariff["at"], HSCode.objects.filter(level=6).count())
 
 
 def _build_code_index(stamp: tuple) -> CodeIndex:
