@@ -2,6 +2,7 @@
 
 import datetime
 from collections import defaultdict
+from dataclasses import replace
 from decimal import Decimal
 
 from django.conf import settings
@@ -433,7 +434,6 @@ def _advice_context() -> RuleContext:
         is_duplicate=_not_loaded,
         list_limit_cny=Decimal(str(settings.LIST_CHANNEL_LIMIT_CNY)),
         currency_iso={code: iso for code, iso in currency_iso.items() if iso},
-        tariff_for=tariff_reader(),  # the derived licence / inspection / duty flags
     )
 
 
@@ -441,4 +441,6 @@ def channel_advice(*, declaration: Declaration, lines=None) -> ChannelAdvice:
     """The channel advice of a declaration, recomputed for its reason text (only the reason code is stored).
     Two queries (three for a foreign currency) besides the lines, whatever the number of lines."""
     lines = list(declaration.lines.all()) if lines is None else list(lines)
-    return recommend_channel(declaration, lines, _advice_context())
+    # The tariff's derived licence / inspection / duty flags: the lines' codes in one query.
+    tariff_for = tariff_reader(prefetch=[line.gcode for line in lines])
+    return recommend_channel(declaration, lines, replace(_advice_context(), tariff_for=tariff_for))

@@ -7,7 +7,8 @@ tables once, so one context serves a whole bulk import (10,000 rows do not re-re
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Collection, Mapping
+import re
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -290,15 +291,20 @@ class DuplicateIndex:
         return is_duplicate
 
 
-def tariff_reader() -> Callable[[str], object]:
-    """``tariff_for`` over the database: one query per distinct code, memoised; the condition tables once."""
+def tariff_reader(*, prefetch: Iterable[str] | None = None) -> Callable[[str], object]:
+    """``tariff_for`` over the database, memoised per code. ``prefetch``: the codes a page will ask about, read
+    in one query (a page's lines), so the number of queries does not grow with the lines. The condition tables
+    are read once, and only when a code the tariff knows has conditions."""
     from declarations.models import InspectionCategory, SupervisionCondition, Tariff
 
     from .tariff import Condition, TariffFacts, parse_elements
 
     tables: dict[str, dict[str, Condition]] = {}
+    known: dict[str, object] = {}
 
-    def conditions(kind: str) -> dict[str, Condition]:
+    def conditions(kind: str, text: str) -> tuple:
+        if not text:
+            return ()
         if kind not in tables:
             if kind == "supervision":
                 rows = SupervisionCondition.objects.values_list(
@@ -312,13 +318,9 @@ def tariff_reader() -> Callable[[str], object]:
                     )
                 )
             tables[kind] = {row[0]: Condition(*row) for row in rows}
-        return tables[kind]
+        return resolve_conditions(text, tables[kind])
 
-    @lru_cache(maxsize=4096)
-    def tariff_for(code: str) -> TariffFacts | None:
-        row = Tariff.objects.filter(code=code).first()
-        if row is None:
-            return None
+    def facts_of(row) -> TariffFacts:
         try:
             elements = parse_elements(row.elements)
         except ValueError:
@@ -329,15 +331,34 @@ def tariff_reader() -> Callable[[str], object]:
             name_en=row.name_en,
             unit1=row.unit1,
             unit2=row.unit2,
-            supervision=resolve_conditions(row.supervision, conditions("supervision")),
-            inspection=resolve_conditions(row.inspection, conditions("inspection")),
+            supervision=conditions("supervision", row.supervision),
+            inspection=conditions("inspection", row.inspection),
             export_duty_rate=row.export_duty_rate,
             refund_rate=row.refund_rate,
             elements=elements,
             active=row.active,
         )
 
+    if prefetch is not None:
+        wanted = sorted({c.strip() for c in prefetch if isinstance(c, str) and _TEN_DIGITS.match(c.strip())})
+        for start in range(0, len(wanted), _IN_CHUNK):
+            chunk = wanted[start : start + _IN_CHUNK]
+            known.update(dict.fromkeys(chunk))
+            known.update((row.code, facts_of(row)) for row in Tariff.objects.filter(code__in=chunk))
+
+    def tariff_for(code: str) -> TariffFacts | None:
+        if code not in known:
+            if len(known) >= _TARIFF_MEMO:
+                known.clear()
+            row = Tariff.objects.filter(code=code).first()
+            known[code] = facts_of(row) if row is not None else None
+        return known[code]
+
     return tariff_for
+
+
+_TEN_DIGITS = re.compile(r"^[0-9]{10}$")
+_TARIFF_MEMO = 20000
 
 
 def condition_codes(text: str) -> list[str]:

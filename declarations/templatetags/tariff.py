@@ -25,7 +25,13 @@ def line_tariff_facts(context, line):
     request = context.get("request")
     reader = getattr(request, "_tariff_for", None) if request is not None else None
     if reader is None:
-        reader = tariff_reader()
+        # The page's lines' codes in one query (the form's rows, or the detail page's lines).
+        rows = context.get("rows") or []
+        codes = [
+            str(_value(row["form"], "gcode") or "") for row in rows if isinstance(row, dict) and "form" in row
+        ]
+        codes += [getattr(line, "gcode", "") for line in context.get("lines") or []]
+        reader = tariff_reader(prefetch=codes)
         if request is not None:
             request._tariff_for = reader
     if hasattr(line, "fields") and hasattr(line, "initial"):

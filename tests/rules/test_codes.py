@@ -4,7 +4,10 @@ import pytest
 
 from declarations.choices import Mode
 from declarations.rules.codes import check_codes, gtin_check_digit_ok, is_six_digit_hs
+from declarations.rules.tariff import TariffFacts
 from tests.rules.helpers import Case, run_failing, run_passing, scenario, set_head, set_line, steps
+
+THERMOS = {"9617001100": TariffFacts("9617001100", "保温杯", unit1="007")}
 
 CASES = [
     Case(
@@ -52,6 +55,14 @@ CASES = [
         ok=set_line(bar_code="4006381333931"),
     ),
     Case("BARCODE_CHECK_DIGIT", "barCode", 1, bad=set_line(bar_code="036000291453"), name="upc-a"),
+    # The tariff knows the line's code (9617001100, legal unit 个 007): another first legal unit is a finding.
+    Case(
+        "TARIFF_UNIT_MISMATCH",
+        "unit1",
+        1,
+        bad=steps(lambda s: s.update_ctx(tariff_for=THERMOS.get), set_line(unit1="035")),
+        ok=steps(lambda s: s.update_ctx(tariff_for=THERMOS.get), set_line(unit1="007")),
+    ),
 ]
 
 

@@ -101,8 +101,8 @@ def test_declaration_detail(client_a, user_a, exporter_a, django_assert_num_quer
     declaration = populate(exporter_a, user_a, count, lines=lines)[-1]
     # + the declaration (joined to enterprise, agent, warehouse; the user's enterprises as a subquery), its lines
     # (read once), currencies and the USD rate (channel advice), events (joined to receipt and actor), messages,
-    # receipts.
-    with django_assert_num_queries(SESSION_AND_USER + 7):
+    # receipts; the tariff's facts for the lines' codes (one query, derived flags of the channel advice).
+    with django_assert_num_queries(SESSION_AND_USER + 8):
         response = client_a.get(reverse("declaration_detail", args=[declaration.pk]))
     assert response.status_code == 200
     assert len(response.context["lines"]) == lines
