@@ -88,7 +88,9 @@ def _build_code_index(stamp: tuple) -> CodeIndex:
     }
     inspection = {
         code: Condition(code, zh, en, False, outbound)
-        for code, zh, en, outbound in InspectionCategory.objects.values_list("code", "name_zh", "name_en", "outbound")
+        for code, zh, en, outbound in InspectionCategory.objects.values_list(
+            "code", "name_zh", "name_en", "outbound"
+        )
     }
     index.units = {code: (zh, en) for code, zh, en in Unit.objects.values_list("code", "name_zh", "name_en")}
     index.hs6 = dict(HSCode.objects.filter(level=6).values_list("code", "description"))
@@ -330,9 +332,10 @@ def _add_uses(ranking, usage: UsageIndex, entry: int, coverage: float, *, member
             ) % {"count": lines, "name": gname}
             ranking.add(code, rank.BROKER, coverage, text, count=lines)
         else:
-            text = ngettext(
-                "Used once as “%(name)s”", "Used %(count)d times as “%(name)s”", lines
-            ) % {"count": lines, "name": gname}
+            text = ngettext("Used once as “%(name)s”", "Used %(count)d times as “%(name)s”", lines) % {
+                "count": lines,
+                "name": gname,
+            }
             ranking.add(code, rank.USED, coverage, text, count=lines)
 
 

@@ -39,7 +39,9 @@ class ClassifyView(APIView):
         parameters=[
             OpenApiParameter("q", str, required=True, description="Description or the start of a code."),
             OpenApiParameter("enterprise", int, description="The exporter (default: your own)."),
-            OpenApiParameter("office", str, description="Declaring customs office (6-digit codes at pilot zones)."),
+            OpenApiParameter(
+                "office", str, description="Declaring customs office (6-digit codes at pilot zones)."
+            ),
             OpenApiParameter("channel", str, description="list or customs_declaration; empty: not chosen."),
         ],
         responses=SuggestionSerializer(many=True),

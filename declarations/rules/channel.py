@@ -125,4 +125,6 @@ def check_six_digit_hs(head, lines: Sequence, *, ctx: RuleContext, channel: str)
 
 def check_channel(head, lines: Sequence, *, ctx: RuleContext, channel: str) -> list[Finding]:
     """``channel`` is the effective channel: the explicit choice, else the recommendation."""
-    return check_list_eligibility(head, lines, ctx) + check_six_digit_hs(head, lines, ctx=ctx, channel=channel)
+    return check_list_eligibility(head, lines, ctx) + check_six_digit_hs(
+        head, lines, ctx=ctx, channel=channel
+    )

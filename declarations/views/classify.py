@@ -25,7 +25,5 @@ def classify_search(request):
         channel=request.GET.get("channel", ""),
         english=(get_language() or "").startswith("en"),
     )
-    rows = [
-        {"suggestion": s, "data": json.dumps(s.as_dict(), ensure_ascii=False)} for s in suggestions
-    ]
+    rows = [{"suggestion": s, "data": json.dumps(s.as_dict(), ensure_ascii=False)} for s in suggestions]
     return render(request, "partials/classify_results.html", {"rows": rows, "query": query.strip()})

@@ -24,7 +24,9 @@ def user_a(exporter_a):
 
 
 def office(code, *, pilot_zone):
-    return CustomsOffice.objects.update_or_create(code=code, defaults={"name_zh": code, "pilot_zone": pilot_zone})[0]
+    return CustomsOffice.objects.update_or_create(
+        code=code, defaults={"name_zh": code, "pilot_zone": pilot_zone}
+    )[0]
 
 
 def used(enterprise, gname, gcode, times=1, agent=None):
@@ -87,8 +89,8 @@ def test_led_does_not_find_chilled_beef_and_lamp_not_clamps(user_a):
     extra = "\n".join(
         [
             ",".join(TARIFF_COLUMNS),
-            "0201100000,整头及半头鲜或冷藏牛肉,\"Carcasses of bovine animals, fresh or chilled\",035,,,,,,",
-            "8205700000,台钳、夹钳及类似品,\"Vices, clamps and the like\",007,,,,,,",
+            '0201100000,整头及半头鲜或冷藏牛肉,"Carcasses of bovine animals, fresh or chilled",035,,,,,,',
+            '8205700000,台钳、夹钳及类似品,"Vices, clamps and the like",007,,,,,,',
             "8539520000,发光二极管(LED)灯泡(管),Light-emitting diode (LED) lamps,007,,,,,,",
         ]
     )

@@ -20,7 +20,9 @@ CATEGORY_M = Condition("M", "进口商品检验", "Import commodity inspection")
 TARIFF = {
     "9617001100": TariffFacts("9617001100", "保温杯", unit1="007"),
     "2818101000": TariffFacts("2818101000", "许可证货物", unit1="035", supervision=(LICENCE_4,)),
-    "9613100000": TariffFacts("9613100000", "打火机", unit1="007", unit2="035", supervision=(IMPORT_A, INSPECTION_B)),
+    "9613100000": TariffFacts(
+        "9613100000", "打火机", unit1="007", unit2="035", supervision=(IMPORT_A, INSPECTION_B)
+    ),
     "0902109000": TariffFacts("0902109000", "绿茶", unit1="035", inspection=(CATEGORY_M, CATEGORY_N)),
     "2606000000": TariffFacts("2606000000", "铝矿砂", unit1="035", export_duty_rate=Decimal("20")),
 }
@@ -108,7 +110,9 @@ def test_six_digit_codes_are_not_looked_up():
 def test_channel_recommendation_uses_the_derived_flag():
     head, line = line_for("2818101000")
     head.channel = ""
-    assert recommend_channel(head, [line], make_ctx(hs6=HS6)).channel == Channel.LIST  # the tariff unknown: eligible
+    assert (
+        recommend_channel(head, [line], make_ctx(hs6=HS6)).channel == Channel.LIST
+    )  # the tariff unknown: eligible
     advice = recommend_channel(head, [line], ctx())
     assert (advice.channel, advice.reason_code, advice.params) == (
         Channel.CUSTOMS_DECLARATION,

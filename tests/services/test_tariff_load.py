@@ -146,7 +146,9 @@ def test_loads_xlsx_with_the_same_columns():
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(list(TARIFF_COLUMNS))
-    sheet.append(["8539520000", "发光二极管(LED)灯泡(管)", "LED lamps", "007", None, None, None, 0, 13, "1:品牌类型"])
+    sheet.append(
+        ["8539520000", "发光二极管(LED)灯泡(管)", "LED lamps", "007", None, None, None, 0, 13, "1:品牌类型"]
+    )
     sheet.append([8518300000, "耳机", None, "007", "035", None, None, None, None, None])
     buffer = io.BytesIO()
     book.save(buffer)
