@@ -437,10 +437,10 @@ def _advice_context() -> RuleContext:
     )
 
 
-def channel_advice(*, declaration: Declaration, lines=None) -> ChannelAdvice:
+def channel_advice(*, declaration: Declaration, lines=None, tariff_for=None) -> ChannelAdvice:
     """The channel advice of a declaration, recomputed for its reason text (only the reason code is stored).
     Two queries (three for a foreign currency) besides the lines, whatever the number of lines."""
     lines = list(declaration.lines.all()) if lines is None else list(lines)
     # The tariff's derived licence / inspection / duty flags: the lines' codes in one query.
-    tariff_for = tariff_reader(prefetch=[line.gcode for line in lines])
+    tariff_for = tariff_for or tariff_reader(prefetch=[line.gcode for line in lines])
     return recommend_channel(declaration, lines, replace(_advice_context(), tariff_for=tariff_for))

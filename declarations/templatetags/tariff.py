@@ -23,7 +23,9 @@ def _value(form, name):
 def line_tariff_facts(context, line):
     """``line``: a bound or unbound line form, or a DeclarationLine."""
     request = context.get("request")
-    reader = getattr(request, "_tariff_for", None) if request is not None else None
+    reader = context.get("tariff_for") or (
+        getattr(request, "_tariff_for", None) if request is not None else None
+    )
     if reader is None:
         # The page's lines' codes in one query (the form's rows, or the detail page's lines).
         rows = context.get("rows") or []

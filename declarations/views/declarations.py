@@ -36,6 +36,7 @@ from declarations.forms import (
     DeclarationLineFormSet,
 )
 from declarations.models import CatalogueItem, Declaration
+from declarations.rules.context import tariff_reader
 from declarations.rules.finding import HEAD_FINDING_FIELDS, LINE_FINDING_FIELDS, Finding
 from declarations.selectors import (
     channel_advice,
@@ -305,11 +306,11 @@ def _catalogue(user):
     return CatalogueItem.objects.filter(enterprise_id__in=enterprise_ids_for_user(user=user))[:500]
 
 
-def channel_reason(declaration, lines=None) -> str:
+def channel_reason(declaration, lines=None, tariff_for=None) -> str:
     """The recommended channel's reason in the active language (only its code is stored): a read-only check."""
     if declaration is None or not declaration.recommended_channel:
         return ""
-    return channel_advice(declaration=declaration, lines=lines).reason_message
+    return channel_advice(declaration=declaration, lines=lines, tariff_for=tariff_for).reason_message
 
 
 def _edit_context(request, *, declaration, form, formset):
@@ -568,6 +569,7 @@ def _goods_rows(lines) -> list[dict]:
 def declaration_detail(request, pk: int):
     declaration = declaration_for_user(user=request.user, pk=pk, columns=DETAIL_COLUMNS)
     lines = declaration_goods_lines(declaration=declaration)  # read once: the table and the channel advice
+    tariff_for = tariff_reader(prefetch=[line.gcode for line in lines])  # the advice and the tariff panel
     channels = choice_labels(Channel)
     states = choice_labels(ReceiptState)
     message_url = reverse("declaration_message", args=[declaration.pk, _PK_MARK])
@@ -588,7 +590,8 @@ def declaration_detail(request, pk: int):
             "editable": declaration.status in EDITABLE_STATUSES,
             "deletable": declaration.status == DeclarationStatus.DRAFT and declaration.version == 0,
             "is_customs_declaration": declaration.effective_channel == Channel.CUSTOMS_DECLARATION,
-            "channel_reason": channel_reason(declaration, lines),
+            "channel_reason": channel_reason(declaration, lines, tariff_for),
+            "tariff_for": tariff_for,
             "mode_label": choice_labels(Mode).get(declaration.mode, declaration.mode),
             "channel_label": channels.get(declaration.channel, declaration.channel),
             "recommended_channel_label": channels.get(

@@ -127,6 +127,12 @@
       return;
     }
     setValue(field(line, "gcode"), suggestion.code);
+    // The description typed becomes the goods name when there is none yet (never replaces one).
+    var gname = field(line, "gname");
+    var typed = box.querySelector(".classify-input").value.trim();
+    if (gname && !gname.value && typed && !/^[0-9.\s]+$/.test(typed)) {
+      setValue(gname, typed);
+    }
     if (suggestion.in_tariff) {
       setValue(field(line, "unit1"), suggestion.unit1);
       setValue(field(line, "unit2"), suggestion.unit2);
