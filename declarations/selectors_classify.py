@@ -72,10 +72,9 @@ _code_index: CodeIndex | None = None
 
 
 def _code_stamp() -> tuple:
-    tariff = Tariff.objects.aggregate(
-        n=Count("code"), active=Count("code", filter=Q(active=True)), at=Max("updated_at")
-    )
-    return (tariff["n"], tariff["active"], tariff["at"], HSCode.objects.filter(level=6).count())
+    """Cheap on every question: the tariff's size and newest change (indexed), and the HS table's size."""
+    newest = Tariff.objects.order_by("-updated_at").values_list("updated_at", flat=True).first()
+    return (Tariff.objects.count(), newest, HSCode.objects.count())
 
 
 def _build_code_index(stamp: tuple) -> CodeIndex:
@@ -309,15 +308,21 @@ def classification_suggest(
             for entry, coverage in usage.names.match(terms).items():
                 if coverage >= rank.MIN_OWN_COVERAGE:
                     _add_uses(ranking, usage, entry, coverage, members=members, enterprise=enterprise)
+        tariff_text, simplified_text, hs_text = (
+            _("Tariff"),
+            _("HS 2022 (simplified list)"),
+            _("HS 2022: %(code)s"),
+        )
         for entry, coverage in index.names.match(terms).items():
             source, code = index.entries[entry]
             if source == rank.TARIFF:
-                ranking.add(code, rank.TARIFF, coverage, _("Tariff"))
+                ranking.add(code, rank.TARIFF, coverage, tariff_text)
             elif simplified:
-                ranking.add(code, rank.HS, coverage, _("HS 2022 (simplified list)"))
+                ranking.add(code, rank.HS, coverage, simplified_text)
             else:
+                text = hs_text % {"code": code}
                 for full in index.under_hs6.get(code, ()):
-                    ranking.add(full, rank.HS, coverage, _("HS 2022: %(code)s") % {"code": code})
+                    ranking.add(full, rank.HS, coverage, text)
     return [_suggestion(index, candidate, english=english) for candidate in ranking.ranked(limit)]
 
 

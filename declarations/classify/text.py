@@ -8,6 +8,7 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 import jieba
 
@@ -43,8 +44,10 @@ class Term:
     parts: tuple[str, ...] = ()
 
 
-def name_tokens(text: str) -> set[str]:
-    """The tokens a name is found by: English words, Chinese words and their parts, and character pairs."""
+@lru_cache(maxsize=65536)
+def name_tokens(text: str) -> frozenset[str]:
+    """The tokens a name is found by: English words, Chinese words and their parts, and character pairs.
+    Memoised: catalogues and goods histories repeat their names, and jieba is the costly part."""
     tokens: set[str] = set()
     for segment in _SEGMENT.findall(normalise(text)):
         if _LATIN.fullmatch(segment):
@@ -53,7 +56,7 @@ def name_tokens(text: str) -> set[str]:
             continue
         tokens.update(w for w in jieba.lcut_for_search(segment) if len(w) >= 2)
         tokens.update(_pairs(segment))
-    return tokens - CHINESE_STOPWORDS
+    return frozenset(tokens - CHINESE_STOPWORDS)
 
 
 def query_terms(text: str) -> list[Term]:

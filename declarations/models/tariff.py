@@ -69,7 +69,8 @@ class Tariff(models.Model):
         help_text=_("Loaded from the shipped SAMPLE file, not the official tariff."),
     )
     source = models.CharField(_("loaded from"), max_length=255, blank=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Indexed: the assistant's name index is rebuilt when the newest change is newer than the index.
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["code"]

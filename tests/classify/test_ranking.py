@@ -2,7 +2,7 @@
 
 import pytest
 from django.http import Http404
-from django.utils import translation
+from django.utils import timezone, translation
 
 from declarations.models import CustomsOffice, Tariff
 from declarations.selectors_classify import classification_suggest
@@ -107,7 +107,9 @@ def test_led_does_not_find_chilled_beef_and_lamp_not_clamps(user_a):
 
 def test_codes_by_prefix_and_retired_codes_are_not_offered(user_a):
     assert codes(user_a, "8539.52")[0] == "8539520000"
-    Tariff.objects.filter(code="8513101000").update(active=False)
+    Tariff.objects.filter(code="8513101000").update(
+        active=False, updated_at=timezone.now()
+    )  # as the loader does
     assert "8513101000" not in codes(user_a, "手电筒")
     assert "8513101000" not in codes(user_a, "8513")
 
