@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
