@@ -64,11 +64,14 @@
     container.appendChild(text("p", "classify-elements-title", box.getAttribute("data-t-elements")));
     var inputs = [];
     var preview = text("output", "classify-preview", "");
+    var original = gmodel.value;
     function join() {
-      gmodel.value = inputs.map(function (input) {
+      var values = inputs.map(function (input) {
         return input.value.replace(/\|/g, "/").trim();
-      }).join("|");
-      preview.textContent = gmodel.value;
+      });
+      // Nothing typed yet: the model / specification keeps what it had (no "|||" is written for the user).
+      gmodel.value = values.some(Boolean) ? values.join("|") : original;
+      preview.textContent = values.join("|");
     }
     var grid = document.createElement("div");
     grid.className = "classify-element-grid";
