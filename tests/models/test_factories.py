@@ -33,6 +33,9 @@ FACTORIES = [
     f.NotificationFactory,
     f.ImportJobFactory,
     f.TaskDispatchFactory,
+    f.SupervisionConditionFactory,
+    f.InspectionCategoryFactory,
+    f.TariffFactory,
 ]
 
 
