@@ -14,8 +14,20 @@ pytestmark = pytest.mark.e2e
 
 PRODUCTS = [
     # description typed, code expected, legal units, elements typed, quantities (qty, qty1, qty2)
-    ("蓝牙耳机", "8518300000", ("007", "035"), ["4", "3", "听音乐", "是", "示例牌", "E1"], ("10", "10", "1.5")),
-    ("塑料手机壳", "3926909090", ("035", ""), ["4", "3", "保护手机", "塑料", "示例牌", "C1"], ("20", "2", "")),
+    (
+        "蓝牙耳机",
+        "8518300000",
+        ("007", "035"),
+        ["4", "3", "听音乐", "是", "示例牌", "E1"],
+        ("10", "10", "1.5"),
+    ),
+    (
+        "塑料手机壳",
+        "3926909090",
+        ("035", ""),
+        ["4", "3", "保护手机", "塑料", "示例牌", "C1"],
+        ("20", "2", ""),
+    ),
     ("LED灯泡", "8539520000", ("007", ""), ["4", "3", "照明", "9W", "示例牌", "L1"], ("30", "30", "")),
 ]
 
@@ -33,7 +45,9 @@ def exporter(user, codes):
 
 
 @pytest.mark.parametrize("language, width", [("zh-hans", 1280), ("en", 390)])
-def test_assistant_fills_three_lines_from_chinese_descriptions(live_server, page, login, user, exporter, language, width):
+def test_assistant_fills_three_lines_from_chinese_descriptions(
+    live_server, page, login, user, exporter, language, width
+):
     page.set_viewport_size({"width": width, "height": 900})
     login(user)
     prefix = "/en" if language == "en" else ""
