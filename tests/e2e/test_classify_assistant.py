@@ -57,6 +57,12 @@ def test_assistant_fills_three_lines_from_chinese_descriptions(
         if index:
             page.click("#lines > button[hx-vals*='add']")
             page.wait_for_selector(f"#classify-{index}")
+        # htmx has bound the box (a swapped-in line is processed just after it appears).
+        page.wait_for_function(
+            "id => { const el = document.getElementById(id); "
+            "return !!(el && el['htmx-internal-data'] && el['htmx-internal-data'].initHash); }",
+            arg=f"classify-{index}",
+        )
         page.fill(f"#classify-{index}", description)
         first = page.locator(f"#classify-results-{index} .classify-choice").first
         first.wait_for()
