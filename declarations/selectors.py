@@ -2,6 +2,7 @@
 
 import datetime
 from collections import defaultdict
+from dataclasses import replace
 from decimal import Decimal
 
 from django.conf import settings
@@ -29,7 +30,7 @@ from declarations.models import (
 )
 from declarations.precompiled import Precompiled, as_id
 from declarations.rules.channel import ChannelAdvice, recommend_channel
-from declarations.rules.context import RuleContext
+from declarations.rules.context import RuleContext, tariff_reader
 
 
 def enterprises_for_user(*, user) -> QuerySet[Enterprise]:
@@ -457,23 +458,29 @@ def _advice_context() -> RuleContext:
     )
 
 
-def channel_advice_and_value(*, declaration: Declaration, lines) -> tuple[ChannelAdvice, str]:
+def channel_advice_and_value(
+    *, declaration: Declaration, lines, tariff_for=None
+) -> tuple[ChannelAdvice, str]:
     """The channel advice and how the ticket's CNY value was reached ("610 USD × 7.10 (2026-12) = 4,331.00
-    CNY", "" when it cannot be), from one small context: the declaration page's reason and rate line."""
+    CNY", "" when it cannot be), from one small context: the declaration page's reason and rate line.
+    The tariff's derived licence / inspection / duty flags take part (the lines' codes in one query)."""
     from declarations.rules.amounts import valuation
 
     lines = list(lines)
-    ctx = _advice_context()
+    tariff_for = tariff_for or tariff_reader(prefetch=[line.gcode for line in lines])
+    ctx = replace(_advice_context(), tariff_for=tariff_for)
     worth = valuation(declaration, lines, ctx=ctx)
     advice = recommend_channel(declaration, lines, ctx, worth=worth)
     return advice, worth.conversion(ctx.currency_iso.get(worth.currency, ""))
 
 
-def channel_advice(*, declaration: Declaration, lines=None) -> ChannelAdvice:
+def channel_advice(*, declaration: Declaration, lines=None, tariff_for=None) -> ChannelAdvice:
     """The channel advice of a declaration, recomputed for its reason text (only the reason code is stored).
     Two queries (three for a foreign currency) besides the lines, whatever the number of lines."""
     lines = list(declaration.lines.all()) if lines is None else list(lines)
-    return recommend_channel(declaration, lines, _advice_context())
+    # The tariff's derived licence / inspection / duty flags: the lines' codes in one query.
+    tariff_for = tariff_for or tariff_reader(prefetch=[line.gcode for line in lines])
+    return recommend_channel(declaration, lines, replace(_advice_context(), tariff_for=tariff_for))
 
 
 def advice_context() -> RuleContext:

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from declarations.views import (
     catalogue,
+    classify,
     codes,
     customs_entry,
     dashboard,
@@ -76,6 +77,7 @@ urlpatterns = [
         name="declaration_customs_result",
     ),
     path("hs/", hs.hs_search, name="hs_search"),
+    path("classify/", classify.classify_search, name="classify_search"),
     path("catalogue/", catalogue.catalogue_list, name="catalogue_list"),
     path("catalogue/new/", catalogue.catalogue_create, name="catalogue_create"),
     path("catalogue/<int:pk>/edit/", catalogue.catalogue_edit, name="catalogue_edit"),

@@ -326,3 +326,38 @@ class CustomsEntryResultFactory(DjangoModelFactory):
     entry_no = "514120261000012345"
     result = "released"
     result_date = datetime.date(2026, 12, 1)
+
+
+class SupervisionConditionFactory(DjangoModelFactory):
+    class Meta:
+        model = m.SupervisionCondition
+        django_get_or_create = ("code",)
+
+    code = "4"
+    name_zh = "出口许可证"
+    name_en = "Export licence"
+    export_licence = True
+
+
+class InspectionCategoryFactory(DjangoModelFactory):
+    class Meta:
+        model = m.InspectionCategory
+        django_get_or_create = ("code",)
+
+    code = "N"
+    name_zh = "出口商品检验"
+    name_en = "Export commodity inspection"
+    outbound = True
+
+
+class TariffFactory(DjangoModelFactory):
+    class Meta:
+        model = m.Tariff
+        django_get_or_create = ("code",)
+
+    code = "8518300000"
+    name_zh = "耳机及耳塞机"
+    name_en = "Headphones and earphones"
+    unit1 = "007"
+    unit2 = "035"
+    elements = "1:品牌类型;2:出口享惠情况;3:用途;4:品牌;5:型号"

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from declarations.api import customs_entry, submit_preview, views
+from declarations.api.classify import ClassifyView
 
 router = DefaultRouter()
 # No ".json" URL variants: JSON is the only representation, and the suffix crashed the detail actions.
@@ -39,6 +40,7 @@ urlpatterns = [
         submit_preview.DeclarationSubmitPreviewView.as_view(),
         name="api-declaration-submit-preview",
     ),
+    path("classify/", ClassifyView.as_view(), name="api-classify"),
     path("", include(router.urls)),
     # Last: whatever no route above matched is a 404 in the error shape (slash-less URLs still redirect).
     re_path(r"^.*/$", views.api_not_found),

@@ -11,6 +11,7 @@ class Migration(migrations.Migration):
         ('declarations', '0009_history'),
         ('declarations', '0009_import_deliveries'),
         ('declarations', '0009_review_permission'),
+        ('declarations', '0009_tariff'),
     ]
 
     operations = [

@@ -44,3 +44,7 @@ __all__ = [
     "WarehouseDocument",
     "WarehouseFiling",
 ]
+
+from .tariff import InspectionCategory, SupervisionCondition, Tariff  # noqa: E402
+
+__all__ += ["InspectionCategory", "SupervisionCondition", "Tariff"]

@@ -342,6 +342,16 @@ CATALOGUE: dict[str, RuleSpec] = {
         "A gnum present in the order lines but not the list lines, or the reverse.",
         "order has lines 1-3, list 1-2",
     ),
+    # --- tariff.py: the national tariff's legal units ---
+    "TARIFF_UNIT_MISMATCH": RuleSpec(
+        ERROR,
+        _(
+            "%(label)s is %(value)s, but the tariff's legal unit for %(code)s is %(expected)s: "
+            "declare the legal quantity in the tariff's unit."
+        ),
+        "unit1 / unit2 differs from the legal unit the loaded tariff gives for the line's 10-digit code.",
+        "8518300000 with unit1 035 (tariff: 007)",
+    ),
     # --- warnings on goods data ---
     "BARCODE_CHECK_DIGIT": RuleSpec(
         WARNING,

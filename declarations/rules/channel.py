@@ -24,6 +24,7 @@ from .context import RuleContext
 from .fields import channel_of, line_ref, text_value
 from .finding import Finding, MessageParams
 from .identifiers import short
+from .tariff import line_flag
 
 # Line flags that exclude the list channel, in the order they are reported.
 LINE_FLAGS = (
@@ -70,8 +71,11 @@ class ChannelAdvice:
         return str(message) % MessageParams(self.params)
 
 
-def _flagged(lines: Sequence, flag: str) -> list[int]:
-    return [line_ref(line, index) for index, line in enumerate(lines) if bool(getattr(line, flag, False))]
+def _flagged(lines: Sequence, flag: str, ctx: RuleContext | None = None) -> list[int]:
+    """Lines with the flag ticked, or derived from the tariff (rules/tariff.py) when a context is given."""
+    if ctx is None:
+        return [line_ref(line, index) for index, line in enumerate(lines) if bool(getattr(line, flag, False))]
+    return [line_ref(line, index) for index, line in enumerate(lines) if line_flag(line, flag, ctx)]
 
 
 def recommend_channel(
@@ -81,7 +85,7 @@ def recommend_channel(
     lines = list(lines)
     customs = Channel.CUSTOMS_DECLARATION.value
     for flag, code in LINE_FLAGS:
-        gnums = _flagged(lines, flag)
+        gnums = _flagged(lines, flag, ctx)
         if gnums:
             return ChannelAdvice(customs, code, {"gnum": gnums[0]})
     worth = worth or valuation(head, lines, ctx=ctx)
@@ -100,13 +104,13 @@ def recommend_channel(
     return ChannelAdvice(Channel.LIST.value, LIST_ELIGIBLE, params, worth.value_cny)
 
 
-def check_list_eligibility(head, lines: Sequence) -> list[Finding]:
+def check_list_eligibility(head, lines: Sequence, ctx: RuleContext | None = None) -> list[Finding]:
     """Lines that exclude an explicitly chosen list channel (the value limit is in amounts.check_value)."""
     if channel_of(head) != Channel.LIST:
         return []
     findings = []
     for flag, code in LINE_FLAGS:
-        findings += [Finding.of(code, flag, gnum) for gnum in _flagged(lines, flag)]
+        findings += [Finding.of(code, flag, gnum) for gnum in _flagged(lines, flag, ctx)]
     return findings
 
 
@@ -130,4 +134,6 @@ def check_six_digit_hs(head, lines: Sequence, *, ctx: RuleContext, channel: str)
 
 def check_channel(head, lines: Sequence, *, ctx: RuleContext, channel: str) -> list[Finding]:
     """``channel`` is the effective channel: the explicit choice, else the recommendation."""
-    return check_list_eligibility(head, lines) + check_six_digit_hs(head, lines, ctx=ctx, channel=channel)
+    return check_list_eligibility(head, lines, ctx) + check_six_digit_hs(
+        head, lines, ctx=ctx, channel=channel
+    )

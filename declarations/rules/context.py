@@ -7,7 +7,8 @@ tables once, so one context serves a whole bulk import (10,000 rows do not re-re
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Collection, Mapping
+import re
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -24,6 +25,11 @@ DUPLICATE_COP_NO = "cop_no"  # key: (agent id, copNo)
 DUPLICATE_KINDS = (DUPLICATE_ORDER_NO, DUPLICATE_WAYBILL, DUPLICATE_COP_NO)
 # "同一物流企业的运单编号在6个月内不重复" (CEB506 annotation): older waybills may be reused.
 WAYBILL_UNIQUE_DAYS = 183
+
+
+def no_tariff(code: str):
+    """A context without the tariff: no code is known, so the user's ticks apply alone."""
+    return None
 
 
 def china_today() -> datetime.date:
@@ -58,6 +64,8 @@ class RuleContext:
     inactive_currencies: Collection[str] = frozenset()  # obsolete (pre-euro): history only
     non_declarable_offices: Collection[str] = frozenset()  # headquarters 0000, directorate headings
     non_destination_countries: Collection[str] = frozenset()  # 142 China, 701, 702, 999, continents
+    # 10-digit code -> rules.tariff.TariffFacts, or None where the tariff does not know it (see tariff_reader).
+    tariff_for: Callable[[str], object] = no_tariff
 
     @classmethod
     def from_db(cls, *, today: Callable[[], datetime.date] | None = None) -> RuleContext:
@@ -171,6 +179,7 @@ class RuleContext:
                 CustomsOffice.objects.filter(declarable=False).values_list("code", flat=True)
             ),
             non_destination_countries=frozenset(code for code, ok in countries.items() if not ok),
+            tariff_for=tariff_reader(),
         )
 
     def with_prefetched_duplicates(
@@ -292,3 +301,84 @@ class DuplicateIndex:
             return fallback(kind, key, exclude_id) if answer is None else answer
 
         return is_duplicate
+
+
+def tariff_reader(*, prefetch: Iterable[str] | None = None) -> Callable[[str], object]:
+    """``tariff_for`` over the database, memoised per code. ``prefetch``: the codes a page will ask about, read
+    in one query (a page's lines), so the number of queries does not grow with the lines. The condition tables
+    are read once, and only when a code the tariff knows has conditions."""
+    from declarations.models import InspectionCategory, SupervisionCondition, Tariff
+
+    from .tariff import Condition, TariffFacts, parse_elements
+
+    tables: dict[str, dict[str, Condition]] = {}
+    known: dict[str, object] = {}
+
+    def conditions(kind: str, text: str) -> tuple:
+        if not text:
+            return ()
+        if kind not in tables:
+            if kind == "supervision":
+                rows = SupervisionCondition.objects.values_list(
+                    "code", "name_zh", "name_en", "export_licence", "outbound_inspection"
+                )
+            else:
+                rows = (
+                    (code, zh, en, False, outbound)
+                    for code, zh, en, outbound in InspectionCategory.objects.values_list(
+                        "code", "name_zh", "name_en", "outbound"
+                    )
+                )
+            tables[kind] = {row[0]: Condition(*row) for row in rows}
+        return resolve_conditions(text, tables[kind])
+
+    def facts_of(row) -> TariffFacts:
+        try:
+            elements = parse_elements(row.elements)
+        except ValueError:
+            elements = ()
+        return TariffFacts(
+            code=row.code,
+            name_zh=row.name_zh,
+            name_en=row.name_en,
+            unit1=row.unit1,
+            unit2=row.unit2,
+            supervision=conditions("supervision", row.supervision),
+            inspection=conditions("inspection", row.inspection),
+            export_duty_rate=row.export_duty_rate,
+            refund_rate=row.refund_rate,
+            elements=elements,
+            active=row.active,
+        )
+
+    if prefetch is not None:
+        wanted = sorted({c.strip() for c in prefetch if isinstance(c, str) and _TEN_DIGITS.match(c.strip())})
+        for start in range(0, len(wanted), _IN_CHUNK):
+            chunk = wanted[start : start + _IN_CHUNK]
+            known.update(dict.fromkeys(chunk))
+            known.update((row.code, facts_of(row)) for row in Tariff.objects.filter(code__in=chunk))
+
+    def tariff_for(code: str) -> TariffFacts | None:
+        if code not in known:
+            if len(known) >= _TARIFF_MEMO:
+                known.clear()
+            row = Tariff.objects.filter(code=code).first()
+            known[code] = facts_of(row) if row is not None else None
+        return known[code]
+
+    return tariff_for
+
+
+_TEN_DIGITS = re.compile(r"^[0-9]{10}$")
+_TARIFF_MEMO = 20000
+
+
+def condition_codes(text: str) -> list[str]:
+    """ "AB" / "M/N" / "4xy" -> the single-character codes, in order (case matters: x and X differ)."""
+    return [c for c in (text or "") if not c.isspace() and c not in "/,，;"]
+
+
+def resolve_conditions(text: str, table: Mapping) -> tuple:
+    from .tariff import Condition
+
+    return tuple(table.get(code) or Condition(code, code) for code in condition_codes(text))

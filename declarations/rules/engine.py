@@ -20,6 +20,7 @@ from .copies import check_copy
 from .fields import channel_of, check_fields
 from .finding import Finding
 from .identifiers import check_identifiers
+from .tariff import check_tariff_units
 
 __all__ = ["Evaluation", "check_declaration", "evaluate", "has_errors"]
 
@@ -42,6 +43,7 @@ def evaluate(head, lines: Sequence, *, ctx: RuleContext) -> Evaluation:
     blocked = {(f.field, f.gnum) for f in field_findings if f.is_error}
     later = check_identifiers(head)
     later += check_codes(head, lines, ctx=ctx)
+    later += check_tariff_units(head, lines, ctx=ctx)
     later += check_line_totals(lines)
     later += check_weights(head)
     later += check_line_currencies(head, lines)

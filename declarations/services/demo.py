@@ -26,6 +26,7 @@ from declarations.models import (
 )
 from declarations.services.codes import code_tables_load
 from declarations.services.staff import reviewer_group_ensure
+from declarations.services.tariff import tariff_load_sample
 
 DEMO_PASSWORD = "demo-Portal-2026"
 DEMO_OFFICE = "5141"  # 广州机场 (Guangzhou), a comprehensive pilot zone
@@ -102,6 +103,7 @@ def _line(item_no, item_name, gcode, gname, gmodel, qty, unit, price, currency, 
 @transaction.atomic
 def demo_load() -> list[DemoLogin]:
     code_tables_load()
+    tariff_load_sample()  # the SAMPLE tariff (skipped when an official tariff is loaded)
     office = CustomsOffice.objects.get(code=DEMO_OFFICE)
     if not office.pilot_zone:
         office.pilot_zone = True
@@ -275,6 +277,8 @@ def demo_load() -> list[DemoLogin]:
                 "007",
                 "12.5",
                 "502",
+                unit2="035",  # the tariff's second legal unit (kg)
+                qty2=Decimal("25"),
             ),
             _line(
                 "SKU-102", "充电线", "8544422100", "充电线", "USB-C|1m|示例牌", "1000", "007", "1.2", "502"

@@ -39,6 +39,7 @@ from declarations.forms import (
 from declarations.models import CatalogueItem, CustomsEntryResult, Declaration
 from declarations.models.customs_entry import EntryResult
 from declarations.permissions import can_change_declaration, require_declaration_change
+from declarations.rules.context import tariff_reader
 from declarations.rules.finding import HEAD_FINDING_FIELDS, LINE_FINDING_FIELDS, Finding
 from declarations.selectors import (
     channel_advice,
@@ -311,11 +312,11 @@ def _catalogue(user):
     return CatalogueItem.objects.filter(enterprise_id__in=enterprise_ids_for_user(user=user))[:500]
 
 
-def channel_reason(declaration, lines=None) -> str:
+def channel_reason(declaration, lines=None, tariff_for=None) -> str:
     """The recommended channel's reason in the active language (only its code is stored): a read-only check."""
     if declaration is None or not declaration.recommended_channel:
         return ""
-    return channel_advice(declaration=declaration, lines=lines).reason_message
+    return channel_advice(declaration=declaration, lines=lines, tariff_for=tariff_for).reason_message
 
 
 def _edit_context(request, *, declaration, form, formset):
@@ -608,6 +609,7 @@ def _goods_rows(lines) -> list[dict]:
 def declaration_detail(request, pk: int):
     declaration = declaration_for_user(user=request.user, pk=pk, columns=DETAIL_COLUMNS)
     lines = declaration_goods_lines(declaration=declaration)  # read once: the table and the channel advice
+    tariff_for = tariff_reader(prefetch=[line.gcode for line in lines])  # the advice and the tariff panel
     channels = choice_labels(Channel)
     states = choice_labels(ReceiptState)
     message_url = reverse("declaration_message", args=[declaration.pk, _PK_MARK])
@@ -623,7 +625,7 @@ def declaration_detail(request, pk: int):
             # Read and matched, but the declaration was already there (e.g. the order's 120 in the list channel).
             receipt.state_label = _("Recorded, status unchanged")
     # the reason for the channel and the rate line ("610 USD × 7.10 (2026-12) = 4,331.00 CNY") share one context
-    advice, conversion = channel_advice_and_value(declaration=declaration, lines=lines)
+    advice, conversion = channel_advice_and_value(declaration=declaration, lines=lines, tariff_for=tariff_for)
     from declarations.messages.customs_declaration import draft_split_note
 
     changeable = can_change_declaration(user=request.user, declaration=declaration)
@@ -645,6 +647,7 @@ def declaration_detail(request, pk: int):
             "channel_reason": advice.reason_message if declaration.recommended_channel else "",
             "value_conversion": conversion,
             "draft_split_note": draft_split_note(len(lines), declaration.order_no),
+            "tariff_for": tariff_for,
             "mode_label": choice_labels(Mode).get(declaration.mode, declaration.mode),
             "channel_label": channels.get(declaration.channel, declaration.channel),
             "recommended_channel_label": channels.get(

@@ -34,6 +34,9 @@ FACTORIES = [
     f.ImportJobFactory,
     f.TaskDispatchFactory,
     f.CustomsEntryResultFactory,
+    f.SupervisionConditionFactory,
+    f.InspectionCategoryFactory,
+    f.TariffFactory,
 ]
 
 

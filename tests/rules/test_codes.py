@@ -5,6 +5,7 @@ import pytest
 from declarations.choices import Mode
 from declarations.rules.calendar import check_calendar_values
 from declarations.rules.codes import check_codes, gtin_check_digit_ok, is_six_digit_hs
+from declarations.rules.tariff import TariffFacts
 from tests.rules.helpers import (
     COUNTRIES,
     CURRENCIES,
@@ -48,6 +49,8 @@ def _date(element, text):
 
     return apply
 
+
+THERMOS = {"9617001100": TariffFacts("9617001100", "保温杯", unit1="007")}
 
 CASES = [
     Case(
@@ -166,6 +169,14 @@ CASES = [
         ok=_date("appTime", "20250618000000"),
         check=_dates,
         name="hour-24",
+    ),
+    # The tariff knows the line's code (9617001100, legal unit 个 007): another first legal unit is a finding.
+    Case(
+        "TARIFF_UNIT_MISMATCH",
+        "unit1",
+        1,
+        bad=steps(lambda s: s.update_ctx(tariff_for=THERMOS.get), set_line(unit1="035")),
+        ok=steps(lambda s: s.update_ctx(tariff_for=THERMOS.get), set_line(unit1="007")),
     ),
 ]
 

@@ -136,5 +136,6 @@ def test_bulk_checks_do_not_reread_the_code_tables(registered):
             assert check_declaration(head, [line], ctx=ctx) == []
     tables = [f"declarations_{name}" for name in CODE_TABLES]
     assert not [q["sql"] for q in queries if any(t in q["sql"] for t in tables)]
-    # Per row only the three uniqueness lookups; registration is memoised per (enterprise, office).
-    assert len(queries) == 50 * 3 + 1
+    # Per row only the three uniqueness lookups; registration is memoised per (enterprise, office), and so is
+    # the tariff per code (one code here).
+    assert len(queries) == 50 * 3 + 1 + 1

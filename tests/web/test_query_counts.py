@@ -106,9 +106,10 @@ def test_declaration_detail(client_a, user_a, exporter_a, django_assert_num_quer
     declaration = populate(exporter_a, user_a, count, lines=lines)[-1]
     # + the declaration (joined to enterprise, agent, warehouse; the user's enterprises as a subquery), its lines
     # (read once), currencies and the USD rate (channel advice), events (joined to receipt and actor), messages,
-    # receipts; and whether the user may change it (declarations.permissions: member, or a live delegation).
+    # receipts; whether the user may change it (declarations.permissions: member, or a live delegation); the
+    # tariff's facts for the lines' codes (one query, derived flags of the channel advice).
     warm_cache()  # code names are read once per process (declarations.code_labels), not per request
-    with django_assert_num_queries(SESSION_AND_USER + 8):
+    with django_assert_num_queries(SESSION_AND_USER + 9):
         response = client_a.get(reverse("declaration_detail", args=[declaration.pk]))
     assert response.status_code == 200
     assert len(response.context["lines"]) == lines
