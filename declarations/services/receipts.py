@@ -28,6 +28,7 @@ from declarations.messages.receipts import (
     parse_receipt,
 )
 from declarations.models import Declaration, Receipt
+from declarations.services.master_bills import master_bill_receipt_apply
 from declarations.services.notifications import enterprise_notify
 from declarations.services.status import declaration_record_event, declaration_set_status, transition_allowed
 
@@ -113,6 +114,8 @@ def _target_status(entry: ReceiptEntry, declaration: Declaration) -> str | None:
 @transaction.atomic
 def receipt_apply(*, entry: ReceiptEntry, raw: bytes, file_name: str = "") -> Receipt:
     """Record one receipt entry and apply it; a duplicate or an older status changes nothing."""
+    if entry.message_type == "CEB608":  # a master bill's receipt, not a declaration's
+        return master_bill_receipt_apply(entry=entry, raw=raw, file_name=file_name)
     receipt = Receipt(
         receipt_type=entry.message_type,
         raw=raw,

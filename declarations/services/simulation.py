@@ -25,6 +25,7 @@ OUTCOMES: dict[str, dict[str, list[tuple[str, str]]]] = {
         "CEB505": [("2", "电子口岸申报中"), ("120", "海关入库")],
         "CEB603": [("2", "电子口岸申报中"), ("120", "海关入库"), ("399", "海关审结"), ("800", "放行")],
         "CEB605": [("2", "电子口岸申报中"), ("399", "撤销审结")],
+        "CEB607": [("2", "电子口岸申报中"), ("120", "海关入库")],
     },
     "inspect": {
         "CEB303": [("120", "海关入库")],
@@ -35,9 +36,16 @@ OUTCOMES: dict[str, dict[str, list[tuple[str, str]]]] = {
         "CEB303": [("120", "海关入库")],
         "CEB505": [("120", "海关入库")],
         "CEB603": [("100", "海关退单：商品编码与品名不符")],
+        "CEB607": [("100", "海关退单：提运单号与舱单不符")],
     },
 }
-RECEIPT_FOR = {"CEB303": "CEB304", "CEB505": "CEB506", "CEB603": "CEB604", "CEB605": "CEB606"}
+RECEIPT_FOR = {
+    "CEB303": "CEB304",
+    "CEB505": "CEB506",
+    "CEB603": "CEB604",
+    "CEB605": "CEB606",
+    "CEB607": "CEB608",
+}
 
 
 @dataclass
@@ -74,6 +82,10 @@ def _entries(message_type: str, root, statuses: list[tuple[str, str]]) -> list[d
         serial = _serial(keys["copNo"])
         keys["preNo"] = f"B{now:%Y%m%d}{serial:09d}"
         keys["invtNo"] = f"{_text(head, 'customsCode')}{year}E{serial:09d}"
+    elif message_type == "CEB607":
+        head = root.find(f"{CEB}WayBill/{CEB}WayBillHead")
+        keys = {k: _text(head, k) for k in ("agentCode", "logisticsCode", "copNo", "billNo", "msgSeqNo")}
+        keys["preNo"] = f"B{now:%Y%m%d}{_serial(keys['copNo']):09d}"
     else:  # CEB605
         head = root.find(f"{CEB}InvtCancel")
         keys = {k: _text(head, k) for k in ("agentCode", "copNo", "invtNo")}
