@@ -365,7 +365,9 @@ CATALOGUE: dict[str, RuleSpec] = {
     ),
     "MB_OTHER_LOGISTICS": RuleSpec(
         ERROR,
-        _("List %(cop_no)s is carried by %(found)s; this master bill's logistics enterprise is %(expected)s."),
+        _(
+            "List %(cop_no)s is carried by %(found)s; this master bill's logistics enterprise is %(expected)s."
+        ),
         "The lists of one master bill share the logistics enterprise (logisticsCode).",
         "two carriers",
     ),

@@ -266,4 +266,3 @@ def master_bill_receipt_apply(*, entry: ReceiptEntry, raw: bytes, file_name: str
     if forward:
         _set_status(bill, target, source=EventSource.RECEIPT, return_status=code, note=note)
     return receipt
-
