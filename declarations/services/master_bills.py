@@ -191,6 +191,12 @@ def master_bill_submit(*, master_bill: MasterBill, actor=None) -> MasterBill:
     return bill
 
 
+def master_bill_preview(*, master_bill: MasterBill) -> bytes:
+    """The CEB607 a draft would send, rendered and validated but not stored (its guid is not the one sent)."""
+    items = list(master_bill.items.order_by("gnum"))
+    return render_master_bill_message(master_bill, items).content
+
+
 def master_bill_file_name(bill: MasterBill) -> str:
     return f"CEB607_{bill.message_guid}.xml"
 
