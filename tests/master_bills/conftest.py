@@ -7,6 +7,15 @@ from declarations.choices import DeclarationStatus
 from tests import factories as f
 
 
+@pytest.fixture(autouse=True)
+def exchange_dirs(settings, tmp_path):
+    """Each test its own outbox and inbox: the simulator answers every file it finds there."""
+    settings.OUTBOX_DIR = tmp_path / "outbox"
+    settings.INBOX_DIR = tmp_path / "inbox"
+    settings.OUTBOX_DIR.mkdir()
+    settings.INBOX_DIR.mkdir()
+
+
 @pytest.fixture
 def agent(db):
     return f.EnterpriseFactory(name="丙报关行", is_exporter=False, is_broker=True)

@@ -8,6 +8,16 @@ from django.utils import translation
 from declarations.rules.master_bill import MasterBillList, check_master_bill
 from tests.master_bills.conftest import HEAD
 
+# Every code these tests make fire; test_a_clean_bill_has_no_finding is their clean twin.
+COVERED = {
+    "MB_NO_LISTS",
+    "MB_LIST_NOT_DECLARED",
+    "MB_OTHER_OFFICE",
+    "MB_OTHER_LOGISTICS",
+    "MB_LIST_ON_OTHER_BILL",
+    "MB_GROSS_WEIGHT_BELOW_LISTS",
+}
+
 
 def _bill(**changes):
     return SimpleNamespace(**{**{"loct_no": "", "domestic_traf_no": "", "note": ""}, **HEAD, **changes})

@@ -76,6 +76,8 @@ OBJECT_ROUTES: dict[str, Kwargs] = {
     "api-import-detail": lambda a: {"pk": a.import_job.pk},
     "api-import-confirm": lambda a: {"pk": a.import_job.pk},
     "api-import-report": lambda a: {"pk": a.import_job.pk},
+    "api-master-bill-detail": lambda a: {"pk": a.master_bill.pk},
+    "api-master-bill-submit": lambda a: {"pk": a.master_bill.pk},
 }
 
 # Routes with URL arguments that name shared reference data, not a tenant's object: any signed-in user may read
