@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from declarations.choices import EventSource
 from declarations.forms_master_bills import MasterBillForm
 from declarations.messages.common import RenderError
-from declarations.models import MasterBill
+from declarations.models import CustomsOffice, MasterBill, TransportMode
 from declarations.rules.finding import Finding
 from declarations.selectors_master_bills import (
     master_bill_agents_for_user,
@@ -77,9 +77,10 @@ def master_bill_create_view(request):
     chosen = master_bill_lists_visible(user=request.user, ids=form.cleaned_data["lists"])
     if request.POST.get("action") == "prefill":
         initial = {**{k: form.cleaned_data.get(k) for k in HEAD_FIELDS}, "agent": form.cleaned_data["agent"]}
-        initial.update(
-            {k: v for k, v in master_bill_defaults(declarations=chosen).items() if v not in ("", None)}
-        )
+        defaults = master_bill_defaults(declarations=chosen)
+        if defaults.get("gross_weight") is not None:  # as the user would type it: 127.5, not 127.50000
+            defaults["gross_weight"] = format(defaults["gross_weight"].normalize(), "f")
+        initial.update({k: v for k, v in defaults.items() if v not in ("", None)})
         initial["lists"] = [d.pk for d in chosen]
         form, candidates = _form(request, initial=initial)
         messages.info(request, _("Filled in from the selected lists; check every field, then save."))
@@ -130,8 +131,12 @@ def _detail_context(request, bill: MasterBill) -> dict:
         event.source_label = sources.get(event.source, event.source)
     items = list(master_bill_items(master_bill=bill))
     total = sum((i.declaration.gross_weight or 0 for i in items), 0)
+    mode = TransportMode.objects.filter(code=bill.traf_mode).first()
+    office = CustomsOffice.objects.filter(code=bill.customs_code).first()
     return {
         "bill": bill,
+        "traf_mode_label": mode.label if mode else bill.traf_mode,
+        "customs_label": office.label if office else bill.customs_code,
         "items": items,
         "lists_gross_weight": total,
         "events": events,
