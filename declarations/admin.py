@@ -21,12 +21,15 @@ from import_export.formats.base_formats import CSV, XLSX
 from import_export.widgets import ForeignKeyWidget
 from simple_history.admin import SimpleHistoryAdmin
 
+from declarations import admin_review  # noqa: F401  (registers the review queues)
 from declarations import models as m
+from declarations.admin_freeze import DeclarationFreezeMixin, WarehouseRefileMixin
 from declarations.choices import ReceiptState
-from declarations.services import filings as filing_services
+from declarations.search import bound_admin_search
 from declarations.services.declarations import declaration_validate
 from declarations.services.dispatch import dispatch_publish
 from declarations.services.receipt_admin import receipt_attach
+from declarations.services.receipts import receipt_raw_bytes
 from declarations.services.submission import declaration_render, message_write_outbox
 
 # --- intermediate action pages ----------------------------------------------------------------------------------
@@ -63,104 +66,6 @@ def _render_action_form(modeladmin, request, queryset, *, action, form, title, i
         "cancel_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
     }
     return HttpResponse(_ACTION_FORM.render(context, request))
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason for the rejection"),
-        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
-        max_length=2000,
-        help_text=_("Sent to the enterprise with the rejection."),
-    )
-
-
-# --- review queues ----------------------------------------------------------------------------------------------
-
-
-class ReviewAdmin(SimpleHistoryAdmin):
-    """Approve / reject through the filings service; the review fields are never edited by hand."""
-
-    actions = ["approve_selected", "reject_selected"]
-    readonly_fields = ["status", "reason", "submitted_at", "reviewed_at", "reviewed_by"]
-    review_service = None  # set by subclasses: the service function and the name of its object argument
-    review_argument = ""
-
-    def _review(self, request, queryset, *, approve: bool, reason: str = "") -> None:
-        done = 0
-        for obj in queryset:
-            try:
-                type(self).review_service(
-                    **{self.review_argument: obj}, approve=approve, reason=reason, reviewer=request.user
-                )
-            except ValidationError as exc:
-                self.message_user(request, f"{obj}: {' '.join(exc.messages)}", messages.ERROR)
-                continue
-            done += 1
-        if done:
-            text = gettext("%(count)d approved.") if approve else gettext("%(count)d rejected.")
-            self.message_user(request, text % {"count": done}, messages.SUCCESS)
-
-    @admin.action(description=_("Approve the selected items"), permissions=["change"])
-    def approve_selected(self, request, queryset):
-        self._review(request, queryset, approve=True)
-
-    @admin.action(description=_("Reject the selected items (asks for a reason)"), permissions=["change"])
-    def reject_selected(self, request, queryset):
-        form = ReasonForm(request.POST if "apply" in request.POST else None)
-        if "apply" in request.POST and form.is_valid():
-            self._review(request, queryset, approve=False, reason=form.cleaned_data["reason"])
-            return None
-        return _render_action_form(
-            self,
-            request,
-            queryset,
-            action="reject_selected",
-            form=form,
-            title=gettext("Reject"),
-            intro=gettext("The following items will be rejected and their enterprises notified:"),
-            submit_label=gettext("Reject"),
-        )
-
-
-class RegistrationAttachmentInline(admin.TabularInline):
-    model = m.RegistrationAttachment
-    extra = 0
-
-
-@admin.register(m.Registration)
-class RegistrationAdmin(ReviewAdmin):
-    list_display = [
-        "enterprise",
-        "customs_office",
-        "enterprise_type",
-        "status",
-        "submitted_at",
-        "reviewed_at",
-    ]
-    list_filter = ["status", "customs_office", "enterprise_type", "submitted_at"]
-    search_fields = ["enterprise__name", "enterprise__uscc"]
-    inlines = [RegistrationAttachmentInline]
-    review_service = filing_services.registration_review
-    review_argument = "registration"
-
-
-class WarehouseDocumentInline(admin.TabularInline):
-    model = m.WarehouseDocument
-    extra = 0
-
-
-@admin.register(m.WarehouseFiling)
-class WarehouseFilingAdmin(ReviewAdmin):
-    list_display = ["warehouse", "enterprise", "status", "submitted_at", "reviewed_at"]
-    list_filter = ["status", "warehouse__country", "warehouse__ownership", "submitted_at"]
-    search_fields = ["warehouse__name", "warehouse__enterprise__name"]
-    inlines = [WarehouseDocumentInline]
-    review_service = filing_services.warehouse_filing_review
-    review_argument = "filing"
-
-    @admin.display(description=_("enterprise"))
-    def enterprise(self, obj):
-        return obj.warehouse.enterprise
 
 
 # --- declarations ------------------------------------------------------------------------------------------------
@@ -219,7 +124,7 @@ class ReceiptInline(ReadOnlyInline):
 
 
 @admin.register(m.Declaration)
-class DeclarationAdmin(SimpleHistoryAdmin):
+class DeclarationAdmin(DeclarationFreezeMixin, SimpleHistoryAdmin):
     list_display = [
         "cop_no",
         "order_no",
@@ -391,7 +296,8 @@ class ReceiptAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("raw XML"))
     def raw_xml(self, obj):
-        return format_html("<pre>{}</pre>", bytes(obj.raw or b"").decode("utf-8", errors="replace"))
+        # The file's bytes are stored once, on its first entry (services.receipts.receipt_raw_bytes).
+        return format_html("<pre>{}</pre>", receipt_raw_bytes(obj).decode("utf-8", errors="replace"))
 
     @admin.action(description=_("Attach to a declaration and apply"), permissions=["change"])
     def attach_to_declaration(self, request, queryset):
@@ -465,7 +371,7 @@ class EnterpriseAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(m.OverseasWarehouse)
-class OverseasWarehouseAdmin(SimpleHistoryAdmin):
+class OverseasWarehouseAdmin(WarehouseRefileMixin, SimpleHistoryAdmin):
     list_display = ["name", "enterprise", "country", "ownership"]
     search_fields = ["name", "enterprise__name"]
 
@@ -546,3 +452,7 @@ for model in (m.Country, m.Currency, m.Unit, m.TransportMode, m.HSCode):
             },
         ),
     )
+
+# Every admin search box within the search bounds (declarations.search), as the portal's and the API's.
+for _model_admin in admin.site._registry.values():
+    bound_admin_search(_model_admin)

@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from declarations.choices import Channel, DeclarationStatus, Mode
+from declarations.documents import DocumentRefused, document_check
+from declarations.identifiers import validate_identifier_characters
 from declarations.models import (
     CatalogueItem,
     CustomsOffice,
@@ -16,8 +18,10 @@ from declarations.models import (
     RegistrationAttachment,
     WarehouseDocument,
 )
-from declarations.rules.fields import MAX_LINES
+from declarations.models.enterprise import CUSTOMS_CODE_TAKEN, customs_code_taken
+from declarations.rules.fields import IDENTIFIER_ATTRS, MAX_LINES
 from declarations.rules.finding import Finding
+from declarations.search import SEARCH_MAX_CHARS
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 # Leading bytes per allowed extension: the extension alone proves nothing about the content.
@@ -50,6 +54,13 @@ def check_document(upload) -> None:
             _("The content of “%(name)s” is not a %(type)s file."),
             params={"name": upload.name, "type": extension.upper()},
         )
+    # Then its structure, and nothing of another format inside (declarations.documents).
+    data = upload.read()
+    upload.seek(0)
+    try:
+        document_check(data, extension=extension, name=upload.name)
+    except DocumentRefused as exc:
+        raise ValidationError(str(exc), code="document_refused") from exc
 
 
 class EnterpriseForm(forms.ModelForm):
@@ -77,7 +88,11 @@ class EnterpriseForm(forms.ModelForm):
         return (self.cleaned_data.get("uscc") or "").strip().upper()
 
     def clean_customs_code(self):
-        return (self.cleaned_data.get("customs_code") or "").strip().upper()
+        code = (self.cleaned_data.get("customs_code") or "").strip().upper()
+        if code and customs_code_taken(code, exclude_pk=self.instance.pk):
+            # The model's constraint says the same, but on the whole form: here it sits on the field.
+            raise ValidationError(CUSTOMS_CODE_TAKEN)
+        return code
 
 
 class RegistrationForm(forms.ModelForm):
@@ -295,6 +310,9 @@ class DeclarationForm(forms.ModelForm):
         self.fields["agent"].required = False
         self.fields["agent"].help_text = _("Empty: the enterprise declares itself.")
         self.fields["warehouse"].queryset = warehouses
+        for name in IDENTIFIER_ATTRS:  # copNo, orderNo, waybill...: the one character rule, as the API
+            if name in self.fields:
+                self.fields[name].validators.append(validate_identifier_characters)
 
     def clean(self):
         data = super().clean()
@@ -333,7 +351,7 @@ DeclarationLineFormSet = forms.formset_factory(
 
 
 class DeclarationFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
+    q = forms.CharField(label=_("Search"), required=False, max_length=SEARCH_MAX_CHARS)
     mode = forms.ChoiceField(label=_("mode"), choices=[("", "---------"), *Mode.choices], required=False)
     channel = forms.ChoiceField(
         label=_("channel"), choices=[("", "---------"), *Channel.choices], required=False

@@ -57,6 +57,30 @@ def validate_customs_code(value: str) -> None:
         )
 
 
+# Identifiers (copNo, orderNo, waybill and the other numbers of a declaration) travel into XML messages, file
+# names and HTTP headers: printable characters only (no CR, LF, TAB or other control or format characters, no
+# line separators, no space but the plain one) and none of the characters that quote or mark up.
+IDENTIFIER_FORBIDDEN_PUNCTUATION = "\"'<>&\\`"
+_IDENTIFIER_PUNCTUATION = re.compile("[" + re.escape(IDENTIFIER_FORBIDDEN_PUNCTUATION) + "]")
+
+
+def identifier_characters_ok(value: str) -> bool:
+    """The one character rule of identifiers, shared by forms, the API serializers and the rules engine (which
+    the spreadsheet import runs)."""
+    return value.isprintable() and not _IDENTIFIER_PUNCTUATION.search(value)
+
+
+def validate_identifier_characters(value) -> None:
+    if isinstance(value, str) and value and not identifier_characters_ok(value):
+        raise ValidationError(
+            _(
+                "Use printable characters only: no line breaks, tabs or control characters, and none of "
+                "\" ' < > & \\ `."
+            ),
+            code="INVALID_IDENTIFIER",
+        )
+
+
 def new_guid() -> str:
     """Uppercase 36-character guid, as the CEB messages demand."""
     return str(uuid.uuid4()).upper()

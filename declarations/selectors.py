@@ -239,9 +239,22 @@ EVENT_COLUMNS = (
     "receipt__receipt_type",
     "receipt__return_status",
     "receipt__return_info",
+    "receipt__return_time",
+    "entry_result__entry_no",
+    "entry_result__result",
+    "entry_result__result_date",
+    "entry_result__reason",
 )
 MESSAGE_LIST_COLUMNS = ("declaration", "message_type", "version")
-RECEIPT_LIST_COLUMNS = ("declaration", "received_at", "receipt_type", "return_status", "return_info", "state")
+RECEIPT_LIST_COLUMNS = (
+    "declaration",
+    "received_at",
+    "receipt_type",
+    "return_status",
+    "return_time",
+    "return_info",
+    "state",
+)
 
 # Read on every detail page and status poll: compiled once (``Precompiled``). One declaration's rows, so no
 # join to order by the declaration as the models' default orderings would.
@@ -249,7 +262,7 @@ _lines = Precompiled(lambda _s, *, pk: DeclarationLine.objects.filter(declaratio
 _events = Precompiled(
     lambda _s, *, pk: (
         StatusEvent.objects.filter(declaration_id=pk)
-        .select_related("receipt", "actor")
+        .select_related("receipt", "actor", "entry_result")
         .only(*EVENT_COLUMNS)
         .order_by("created_at", "pk")
     )
@@ -262,7 +275,10 @@ _message_list = Precompiled(
     )
 )
 _receipt_list = Precompiled(
-    lambda _s, *, pk: Receipt.objects.filter(declaration_id=pk).only(*RECEIPT_LIST_COLUMNS)
+    # In their own time (returnTime), as customs sent them, whatever order their files arrived in.
+    lambda _s, *, pk: (
+        Receipt.objects.filter(declaration_id=pk).only(*RECEIPT_LIST_COLUMNS).order_by("return_time", "pk")
+    )
 )
 
 
@@ -280,8 +296,11 @@ def declaration_goods_lines(*, declaration: Declaration) -> list[DeclarationLine
 
 
 def declaration_events(*, declaration: Declaration) -> list[StatusEvent]:
-    """The timeline, oldest first, with each event's actor name and receipt."""
-    return _of(declaration, _events(pk=declaration.pk))
+    """The timeline, oldest first, with each event's actor name and receipt: status changes only. A receipt
+    that changed nothing (stored as such before receipts were applied in their own order) is on the receipts
+    table, not here."""
+    events = [e for e in _events(pk=declaration.pk) if not (e.receipt_id and e.from_status == e.to_status)]
+    return _of(declaration, events)
 
 
 def declaration_message_list(*, declaration: Declaration) -> list[RenderedMessage]:
@@ -408,7 +427,8 @@ def _not_loaded(*args):
 def _advice_context() -> RuleContext:
     """What ``recommend_channel`` reads (currencies, one exchange rate, the limit) and nothing else: the full
     ``RuleContext.from_db`` loads every code table, the HS list included, which a page view must not pay."""
-    currency_iso = dict(Currency.objects.values_list("code", "iso_code"))
+    currencies = list(Currency.objects.values_list("code", "iso_code", "active"))
+    currency_iso = {code: iso for code, iso, _active in currencies}
 
     def rate_for(currency: str, month: datetime.date) -> Decimal | None:
         return (
@@ -433,7 +453,20 @@ def _advice_context() -> RuleContext:
         is_duplicate=_not_loaded,
         list_limit_cny=Decimal(str(settings.LIST_CHANNEL_LIMIT_CNY)),
         currency_iso={code: iso for code, iso in currency_iso.items() if iso},
+        inactive_currencies=frozenset(code for code, _iso, active in currencies if not active),
     )
+
+
+def channel_advice_and_value(*, declaration: Declaration, lines) -> tuple[ChannelAdvice, str]:
+    """The channel advice and how the ticket's CNY value was reached ("610 USD × 7.10 (2026-12) = 4,331.00
+    CNY", "" when it cannot be), from one small context: the declaration page's reason and rate line."""
+    from declarations.rules.amounts import valuation
+
+    lines = list(lines)
+    ctx = _advice_context()
+    worth = valuation(declaration, lines, ctx=ctx)
+    advice = recommend_channel(declaration, lines, ctx, worth=worth)
+    return advice, worth.conversion(ctx.currency_iso.get(worth.currency, ""))
 
 
 def channel_advice(*, declaration: Declaration, lines=None) -> ChannelAdvice:
@@ -441,3 +474,8 @@ def channel_advice(*, declaration: Declaration, lines=None) -> ChannelAdvice:
     Two queries (three for a foreign currency) besides the lines, whatever the number of lines."""
     lines = list(declaration.lines.all()) if lines is None else list(lines)
     return recommend_channel(declaration, lines, _advice_context())
+
+
+def advice_context() -> RuleContext:
+    """The small rule context of the channel advice (currencies, rates, the limit), for the submit preview."""
+    return _advice_context()

@@ -6,6 +6,7 @@ from declarations.services import declarations as declaration_services
 from declarations.services import dispatch as dispatch_services
 from declarations.services import outbox_sweep
 from declarations.services import receipts as receipt_services
+from declarations.services import reconcile as reconcile_services
 from declarations.services import submission as submission_services
 from declarations.tasks_retry import RETRY_ON_DATABASE_ERRORS
 
@@ -47,6 +48,12 @@ def dispatch_pending_task() -> dict:
 def outbox_staged_sweep_task() -> dict:
     """Beat: staged outbox files that a process killed between staging and publishing left behind."""
     return outbox_sweep.outbox_staged_sweep().as_dict()
+
+
+@shared_task(name="declarations.tasks.reconcile_stuck_task")
+def reconcile_stuck_task() -> dict:
+    """Beat: declarations and import jobs whose task the broker accepted and then lost are dispatched again."""
+    return reconcile_services.reconcile_stuck().as_dict()
 
 
 # Registered here so the worker's autodiscovery finds the spreadsheet-import task too.

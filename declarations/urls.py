@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from declarations.views import (
     catalogue,
+    customs_entry,
     dashboard,
     declarations,
     enterprises,
@@ -68,6 +69,11 @@ urlpatterns = [
     ),
     path(
         "declarations/<int:pk>/draft/", declarations.declaration_draft_print, name="declaration_draft_print"
+    ),
+    path(
+        "declarations/<int:pk>/customs-result/",
+        customs_entry.declaration_customs_result,
+        name="declaration_customs_result",
     ),
     path("hs/", hs.hs_search, name="hs_search"),
     path("catalogue/", catalogue.catalogue_list, name="catalogue_list"),

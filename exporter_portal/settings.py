@@ -22,8 +22,45 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", True)
-# A fixed key is only acceptable for local development; production must set SECRET_KEY.
-SECRET_KEY = os.environ.get("SECRET_KEY", "dev-insecure-key-do-not-use-in-production-0123456789abcdef")
+
+
+def secret_key(*, debug: bool, environ=os.environ, dev_key_file: Path | None = None) -> str:
+    """SECRET_KEY from the environment. Production (DEBUG off) refuses to start without one; development uses a
+    random key of its own, kept in var/ (never in the repository), so no published key ever signs anything."""
+    key = environ.get("SECRET_KEY", "").strip()
+    if key:
+        return key
+    if not debug:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. With DEBUG off the portal refuses to start without it: set SECRET_KEY to a "
+            "long random value (e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+        )
+    dev_key_file = dev_key_file or BASE_DIR / "var" / "dev-secret-key"
+    try:
+        return dev_key_file.read_text().strip() or _new_dev_key(dev_key_file)
+    except FileNotFoundError:
+        return _new_dev_key(dev_key_file)
+
+
+def _new_dev_key(path: Path) -> str:
+    import secrets
+
+    key = secrets.token_urlsafe(50)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(key)
+    except FileExistsError:  # another process wrote it first: use that one
+        return path.read_text().strip() or key
+    except OSError:  # a read-only checkout: this process's own key (sessions end with it)
+        pass
+    return key
+
+
+SECRET_KEY = secret_key(debug=DEBUG)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
@@ -37,6 +74,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served from our static files: no third-party script host
     "simple_history",
     "import_export",
     "axes",
@@ -62,6 +100,8 @@ MIDDLEWARE = [
 # django-axes first: it refuses a locked-out username + IP before the password is even checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # Then one address trying many usernames (declarations.login_throttle): LOGIN_IP_FAILURE_LIMIT.
+    "declarations.login_throttle.IpLoginThrottleBackend",
     # Django's ModelBackend, reading the user of each request by SQL compiled once (declarations.precompiled).
     "declarations.auth_backend.PortalModelBackend",
 ]
@@ -70,6 +110,8 @@ AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Failures from one address, all usernames together, within the cool-off that lock that address out.
+LOGIN_IP_FAILURE_LIMIT = int(os.environ.get("LOGIN_IP_FAILURE_LIMIT", "20"))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 # The client address: REMOTE_ADDR, unless TRUSTED_PROXY_COUNT reverse proxies append to X-Forwarded-For (a client
@@ -132,6 +174,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        # A kept connection is checked before its first use in each request (and task): the first request
+        # after a database restart reconnects instead of failing on the dead connection.
+        conn_health_checks=env_bool("DB_CONN_HEALTH_CHECKS", True),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
@@ -193,6 +238,10 @@ DXP_ID_PLACEHOLDER = os.environ.get("DXP_ID_PLACEHOLDER", "DXPID-NOT-SET")
 # Dotted path of a Signer implementation; empty means unsigned output (appStatus 1).
 MESSAGE_SIGNER = os.environ.get("MESSAGE_SIGNER", "")
 RECEIPT_MAX_BYTES = int(os.environ.get("RECEIPT_MAX_BYTES", str(5 * 1024 * 1024)))
+# Entries one receipt file may hold: the XSD's maxOccurs (100); one transaction applies a file. More goes to failed/.
+RECEIPT_MAX_ENTRIES = int(os.environ.get("RECEIPT_MAX_ENTRIES", "100"))
+# A processing/ entry untouched this long was left by a killed process: the next ingest takes it again.
+RECEIPT_CLAIM_STALE_SECONDS = int(os.environ.get("RECEIPT_CLAIM_STALE_SECONDS", "900"))
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 # The declaration form posts about 22 fields per goods line: room for more than the 100 lines a declaration may
@@ -233,7 +282,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "declarations.tasks.outbox_staged_sweep_task",
         "schedule": timedelta(minutes=15),
     },
+    "reconcile-stuck": {"task": "declarations.tasks.reconcile_stuck_task", "schedule": timedelta(minutes=5)},
 }
+# The reconciler (services.reconcile) dispatches again a declaration "submitted" without messages, or an
+# import job "pending", after this many seconds; a job "running" after the second bound.
+RECONCILE_STUCK_SECONDS = int(os.environ.get("RECONCILE_STUCK_SECONDS", "600"))
+RECONCILE_RUNNING_SECONDS = int(os.environ.get("RECONCILE_RUNNING_SECONDS", "7200"))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "portal@localhost")
@@ -246,6 +300,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    # JSON bounded in size and nesting (a 400 / 413 in the error shape, never a 500), forms as DRF's own.
+    "DEFAULT_PARSER_CLASSES": [
+        "declarations.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "PAGE_SIZE": 50,
     # Client address for throttling: X-Forwarded-For only as far as our own proxies wrote it.
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
@@ -257,6 +317,9 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Exporter Portal API",
     "VERSION": "1.0.0",
     "ENUM_NAME_OVERRIDES": {"ChannelEnum": "declarations.choices.Channel"},
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # Security headers, on in every environment (development sees what production sends); the

@@ -314,3 +314,15 @@ class TaskDispatchFactory(DjangoModelFactory):
 
     task_name = "declarations.tasks.declaration_render_task"
     args = factory.LazyFunction(lambda: [1, 1])
+
+
+class CustomsEntryResultFactory(DjangoModelFactory):
+    """A 报关单 result (issue 22) as the user records it; normally made by services.customs_entry."""
+
+    class Meta:
+        model = m.CustomsEntryResult
+
+    declaration = factory.SubFactory(DeclarationFactory, channel="customs_declaration", status="released")
+    entry_no = "514120261000012345"
+    result = "released"
+    result_date = datetime.date(2026, 12, 1)

@@ -6,9 +6,11 @@ their own (NOT_FOUND, NOT_AUTHENTICATED, ...).
 """
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -47,6 +49,7 @@ STATUS_CODES = {
     status.HTTP_404_NOT_FOUND: "NOT_FOUND",
     status.HTTP_405_METHOD_NOT_ALLOWED: "METHOD_NOT_ALLOWED",
     status.HTTP_406_NOT_ACCEPTABLE: "NOT_ACCEPTABLE",
+    status.HTTP_413_REQUEST_ENTITY_TOO_LARGE: "REQUEST_TOO_LARGE",
     status.HTTP_415_UNSUPPORTED_MEDIA_TYPE: "UNSUPPORTED_MEDIA_TYPE",
     status.HTTP_429_TOO_MANY_REQUESTS: "THROTTLED",
 }
@@ -133,6 +136,12 @@ def api_exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, RequestDataTooBig):
+        from declarations.api.parsers import RequestTooLarge
+
+        exc = RequestTooLarge()
+    elif isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        exc = exceptions.ParseError(_("The request has too many fields or files."))
     response = drf_exception_handler(exc, context)
     if response is None:
         return None  # unexpected errors propagate (500) as in Django
@@ -140,9 +149,26 @@ def api_exception_handler(exc, context):
         view = context.get("view")
         serializer = getattr(view, "_api_serializer", None)
         errors = flatten_validation(exc.detail, serializer=serializer)
+    elif isinstance(exc, exceptions.ParseError):
+        errors = [error("PARSE_ERROR", exc.detail)]
     else:
         code = STATUS_CODES.get(response.status_code, "ERROR")
         detail = getattr(exc, "detail", None) or _("Error")
         errors = [error(code, detail)]
     response.data = {"errors": errors}
     return response
+
+
+def bad_request(request, exception, template_name="400.html"):
+    """Django's 400 (handler400): a body too large or too many fields refused before any view ran. Under /api/
+    in the API's error shape (413 for a body over the limit); elsewhere Django's own page."""
+    if not request.path.startswith("/api/"):
+        return defaults.bad_request(request, exception, template_name)
+    if isinstance(exception, RequestDataTooBig):
+        return JsonResponse(
+            {"errors": [error("REQUEST_TOO_LARGE", _("The request body is too large."))]},
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
+    return JsonResponse(
+        {"errors": [error("BAD_REQUEST", _("Bad request."))]}, status=status.HTTP_400_BAD_REQUEST
+    )

@@ -11,8 +11,9 @@ from rest_framework import serializers
 
 from declarations import models as m
 from declarations.choices import Channel
+from declarations.identifiers import validate_identifier_characters
 from declarations.models import CEB_HEAD_FIELDS, CEB_LINE_FIELDS
-from declarations.rules.fields import MAX_LINES
+from declarations.rules.fields import IDENTIFIER_ATTRS, MAX_LINES
 from declarations.rules.finding import Finding
 
 
@@ -210,6 +211,11 @@ class DeclarationSerializer(CebNamedModelSerializer):
             fields["enterprise"].queryset = enterprises
             fields["agent"].queryset = enterprises
             fields["warehouse"].queryset = selectors.warehouses_for_user(user=user)
+        for (
+            field
+        ) in fields.values():  # copNo, orderNo, waybill...: the one character rule, as the portal form
+            if field.source in IDENTIFIER_ATTRS and not field.read_only:
+                field.validators.append(validate_identifier_characters)
         return fields
 
     def validate(self, attrs):
@@ -340,6 +346,9 @@ class ImportCountsSerializer(serializers.Serializer):
     create = serializers.IntegerField()
     update = serializers.IntegerField()
     reject = serializers.IntegerField()
+    kept = serializers.IntegerField(
+        help_text="Rows an earlier run had stored (and submitted) already, kept as they are (ALREADY_STORED)."
+    )
     declarations = serializers.IntegerField()
     lines = serializers.IntegerField()
     errors = serializers.IntegerField()

@@ -4,7 +4,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from declarations.api import master_bills, views
+from declarations.api import customs_entry, master_bills, submit_preview, views
 
 router = DefaultRouter()
 # No ".json" URL variants: JSON is the only representation, and the suffix crashed the detail actions.
@@ -30,6 +30,16 @@ urlpatterns = [
     path("token/", views.TokenObtainView.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path(
+        "declarations/<int:pk>/customs-results/",
+        customs_entry.DeclarationCustomsResultView.as_view(),
+        name="api-declaration-customs-results",
+    ),
+    path(
+        "declarations/<int:pk>/submit-preview/",
+        submit_preview.DeclarationSubmitPreviewView.as_view(),
+        name="api-declaration-submit-preview",
+    ),
     path("", include(router.urls)),
     # Last: whatever no route above matched is a 404 in the error shape (slash-less URLs still redirect).
     re_path(r"^.*/$", views.api_not_found),

@@ -17,7 +17,7 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -25,7 +25,10 @@ from declarations import models as m
 from declarations import selectors
 from declarations.api import serializers as s
 from declarations.api.errors import api_exception_handler, error, error_response, findings_errors
+from declarations.api.parsers import BoundedJSONParser
 from declarations.choices import ImportState
+from declarations.permissions import require_declaration_change, require_filing_submit
+from declarations.search import SearchQuery, search_query, too_long_message
 from declarations.services import filings as filing_services
 from declarations.services.declarations import (
     DeclarationNotEditable,
@@ -35,7 +38,7 @@ from declarations.services.declarations import (
 )
 from declarations.services.imports import ImportRejected, import_job_confirm, import_job_create
 from declarations.services.submission import SubmissionBlocked, declaration_cancel, declaration_submit
-from declarations.views.common import private_file_response
+from declarations.views.common import attachment_header, private_file_response
 
 
 class ApiAutoSchema(AutoSchema):
@@ -52,6 +55,7 @@ class ApiAutoSchema(AutoSchema):
             codes.append("409")
         if self.method in ("POST", "PUT", "PATCH") and self.get_request_serializer() is not None:
             codes.append("415")  # a body in a media type the operation does not take
+            codes.append("413")  # a body over DATA_UPLOAD_MAX_MEMORY_SIZE (declarations.api.parsers)
         if getattr(self.view, "throttle_classes", None):
             codes.append("429")
         for code in codes:
@@ -138,6 +142,7 @@ class TokenObtainView(ObtainAuthToken):
 
     schema = ApiAutoSchema()
     throttle_classes = [TokenObtainThrottle]
+    parser_classes = [FormParser, MultiPartParser, BoundedJSONParser]
 
     def get_exception_handler(self):
         return api_exception_handler
@@ -198,8 +203,10 @@ class WarehouseFilingViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=None, responses={200: s.WarehouseFilingSerializer})
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        """Submit the filing for review by customs-affairs staff."""
-        filing = filing_services.warehouse_filing_submit(filing=self.get_object(), actor=request.user)
+        """Submit the filing for review by customs-affairs staff (a broker sees its client's filings, never files)."""
+        filing = self.get_object()
+        require_filing_submit(user=request.user, filing=filing)
+        filing = filing_services.warehouse_filing_submit(filing=filing, actor=request.user)
         return Response(self.get_serializer(filing).data)
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
@@ -266,10 +273,16 @@ class DeclarationViewSet(ApiMixin, viewsets.ModelViewSet):
             if params.get(param):
                 filters[lookup] = self._date_param(param)
         qs = selectors.declarations_for_user(user=self.request.user, filters=filters)
-        if params.get("q"):
-            q = params["q"].strip()
+        q = bounded_search(params.get("q")).text
+        if q:
             qs = qs.filter(Q(order_no__icontains=q) | Q(logistics_no__icontains=q) | Q(cop_no__icontains=q))
         return qs.prefetch_related("lines").order_by("-created_at", "-pk")
+
+    def get_changeable_object(self):
+        """The declaration, if the user may change it: the portal's check (``declarations.permissions``)."""
+        declaration = self.get_object()
+        require_declaration_change(user=self.request.user, declaration=declaration)
+        return declaration
 
     def _date_param(self, name):
         from django.utils.dateparse import parse_date
@@ -297,14 +310,17 @@ class DeclarationViewSet(ApiMixin, viewsets.ModelViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data, lines = self._split(serializer.validated_data)
-        declaration, _findings = declaration_save(
-            declaration=None, data=data, lines=lines, actor=request.user
-        )
+        try:
+            declaration, _findings = declaration_save(
+                declaration=None, data=data, lines=lines, actor=request.user
+            )
+        except IntegrityError:  # declaration_cop_no_per_agent: the documented 409, as on update
+            return _duplicate_cop_no()
         return self._respond(declaration, status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
         partial = kwargs.pop("partial", False)
-        declaration = self.get_object()
+        declaration = self.get_changeable_object()
         serializer = self.get_serializer(declaration, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         data, lines = self._split(serializer.validated_data)
@@ -335,7 +351,7 @@ class DeclarationViewSet(ApiMixin, viewsets.ModelViewSet):
 
     def destroy(self, request, *args, **kwargs):
         try:
-            declaration_delete(declaration=self.get_object(), actor=request.user)
+            declaration_delete(declaration=self.get_changeable_object(), actor=request.user)
         except DeclarationNotEditable as exc:
             return _declaration_error(exc)
         except ProtectedError:  # e.g. a receipt attached to a draft by staff: it stays for the record
@@ -349,7 +365,7 @@ class DeclarationViewSet(ApiMixin, viewsets.ModelViewSet):
     @action(detail=True, methods=["post"])
     def validate(self, request, pk=None):
         """Run the rules engine; returns every finding (errors and warnings) and the recommended channel."""
-        declaration = self.get_object()
+        declaration = self.get_changeable_object()
         findings = declaration_validate(declaration_id=declaration.pk)
         declaration.refresh_from_db()
         return Response(
@@ -364,7 +380,7 @@ class DeclarationViewSet(ApiMixin, viewsets.ModelViewSet):
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         """Submit: refused with the blocking findings as errors (400), or 409 when the status does not allow it."""
-        declaration = self.get_object()
+        declaration = self.get_changeable_object()
         try:
             declaration_submit(declaration=declaration, actor=request.user)
         except SubmissionBlocked as exc:
@@ -377,7 +393,7 @@ class DeclarationViewSet(ApiMixin, viewsets.ModelViewSet):
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         """Request cancellation of a released inventory list (CEB605); returns the cancellation message."""
-        declaration = self.get_object()
+        declaration = self.get_changeable_object()
         serializer = s.CancelSerializer(data=request.data)
         self._api_serializer = serializer
         serializer.is_valid(raise_exception=True)
@@ -427,7 +443,7 @@ class MessageViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
         """The message's XML exactly as written to the outbox."""
         message = self.get_object()  # an id that is not a number is a 404 too
         response = HttpResponse(bytes(message.content), content_type="application/xml")
-        response["Content-Disposition"] = f'attachment; filename="{message.file_name}"'
+        response["Content-Disposition"] = attachment_header(message.file_name)
         return response
 
 
@@ -462,13 +478,22 @@ class ReceiptViewSet(ApiMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
 SEARCH = _str("q", "Search: code prefix, or words of the name.")
 
 
-def _code_search(qs, q: str, name_fields: tuple[str, ...]):
-    q = (q or "").strip()
+def bounded_search(raw: str | None) -> SearchQuery:
+    """The ``q`` parameter within the search bounds (declarations.search), else a 400 naming it."""
+    query = search_query(raw)
+    if query.truncated:
+        raise ValidationError({"q": [too_long_message()]}, code="SEARCH_TOO_LONG")
+    return query
+
+
+def _code_search(qs, raw: str, name_fields: tuple[str, ...]):
+    query = bounded_search(raw)
+    q = query.text
     if not q:
         return qs
     if q.isdigit() or (len(q) <= 4 and q.isalnum() and q.isascii()):
         return qs.filter(code__startswith=q)
-    for word in q.split():
+    for word in query.words:
         cond = Q()
         for name in name_fields:
             cond |= Q(**{f"{name}__icontains": word})
@@ -609,7 +634,7 @@ class ImportJobViewSet(
         return self._respond(job, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.ImportConfirmSerializer, responses={202: s.ImportJobSerializer})
-    @action(detail=True, methods=["post"], parser_classes=[JSONParser, FormParser, MultiPartParser])
+    @action(detail=True, methods=["post"], parser_classes=[BoundedJSONParser, FormParser, MultiPartParser])
     def confirm(self, request, pk=None):
         """Store the good declarations of a finished dry run (same file, same job); 409 for any other job."""
         job = self.get_object()

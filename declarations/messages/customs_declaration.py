@@ -27,7 +27,8 @@ ATTACHED_DOCUMENT_TYPE = "10000004"
 ATTACHED_DOCUMENT_NAME = "跨境B2B出口单证"
 TRADE_TERMS_CODE = "3"  # 成交方式 3 = FOB (domain notes §4.8); goodsValue is an FOB price
 TRADE_TERMS = "FOB"
-# [RECALL] H2018 takes at most 50 goods items per declaration; more need several declarations.
+# [RECALL] H2018 takes at most 50 goods items per declaration: a longer order becomes several numbered
+# declarations of at most 50 items, each with 10000004 = the same order / booking number (customs pairs them).
 DECLARATION_MAX_ITEMS = 50
 SUPERVISION_MODE_NAMES = {"9710": "跨境电商B2B直接出口", "9810": "跨境电商出口海外仓"}
 
@@ -90,6 +91,7 @@ LINE_FIELDS: tuple[tuple[str, object, str], ...] = (
     ("total_price", gettext_lazy("Total price"), "总价"),
     ("currency", gettext_lazy("Currency (ISO)"), "币制"),
     ("destination_country", gettext_lazy("Final destination country (ISO)"), "最终目的国(地区)"),
+    ("order_gnum", gettext_lazy("Order line"), "订单商品序号"),
 )
 
 _FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -113,6 +115,39 @@ def _packing_type(wrap_type: str) -> str:
         )[:2]
     )
     return codes[0] if len(codes) == 1 else ""
+
+
+def draft_split_note(count: int, order_no: str) -> str:
+    """What the page and the draft say when the items do not fit one 报关单; "" when they do."""
+    if count <= DECLARATION_MAX_ITEMS:
+        return ""
+    parts = -(-count // DECLARATION_MAX_ITEMS)
+    return _(
+        "%(count)s goods items: a customs declaration holds at most %(max)s, so the draft is split into "
+        "%(parts)s numbered declarations. Declare each one; each carries attached document 10000004 with the "
+        "order / booking number %(order_no)s."
+    ) % {"count": count, "max": DECLARATION_MAX_ITEMS, "parts": parts, "order_no": order_no}
+
+
+def _parts(lines: Sequence, draft_lines: list[dict], attached: list[dict]) -> list[dict]:
+    """Consecutive runs of at most DECLARATION_MAX_ITEMS items; items are numbered from 1 in each."""
+    size = DECLARATION_MAX_ITEMS
+    count = max(1, -(-len(draft_lines) // size))
+    parts = []
+    for index in range(count):
+        chunk = draft_lines[index * size : (index + 1) * size]
+        parts.append(
+            {
+                "number": index + 1,
+                "count": count,
+                "first": chunk[0]["order_gnum"] if chunk else None,
+                "last": chunk[-1]["order_gnum"] if chunk else None,
+                "total_value": _plain(goods_value(lines[index * size : (index + 1) * size])),
+                "attached_documents": attached,
+                "lines": [dict(line, gnum=item) for item, line in enumerate(chunk, start=1)],
+            }
+        )
+    return parts
 
 
 def declaration_draft_data(declaration, lines: Sequence) -> dict:
@@ -216,25 +251,33 @@ def declaration_draft_data(declaration, lines: Sequence) -> dict:
                 "total_price": _plain(line.total_price),
                 "currency": iso_currency(line.currency),
                 "destination_country": iso_country(line.country),
+                "order_gnum": line.gnum,
             }
         )
-    if len(lines) > DECLARATION_MAX_ITEMS:
+    attached = [
+        {
+            "type": ATTACHED_DOCUMENT_TYPE,
+            "type_name": ATTACHED_DOCUMENT_NAME,
+            "number": declaration.order_no,
+        }
+    ]
+    parts = _parts(lines, draft_lines, attached)
+    if len(parts) > 1:
         warnings.append(
-            _("%(count)s goods items: a customs declaration takes at most %(max)s; split it.")
-            % {"count": len(lines), "max": DECLARATION_MAX_ITEMS}
+            _(
+                "Packages, gross weight and net weight are the whole shipment's: divide them among the "
+                "%(parts)s declarations."
+            )
+            % {"parts": len(parts)}
         )
 
     return {
         "mode": declaration.mode,
         "header": header,
-        "attached_documents": [
-            {
-                "type": ATTACHED_DOCUMENT_TYPE,
-                "type_name": ATTACHED_DOCUMENT_NAME,
-                "number": declaration.order_no,
-            }
-        ],
+        "attached_documents": attached,
         "lines": draft_lines,
+        "parts": parts,
+        "split_note": draft_split_note(len(draft_lines), declaration.order_no),
         "warnings": list(dict.fromkeys(warnings)),
     }
 
@@ -251,33 +294,42 @@ def render_declaration_xlsx(declaration, lines: Sequence) -> bytes:
     data = declaration_draft_data(declaration, lines)
     bold = Font(bold=True)
     workbook = Workbook()
+    workbook.remove(workbook.active)
+    split = len(data["parts"]) > 1
+    for part in data["parts"]:
+        # one Header/Goods pair per declaration: "Header 1", "Goods 1", … when the order is split
+        suffix = f" {part['number']}" if split else ""
+        header = dict(data["header"], total_value=part["total_value"])
 
-    sheet = workbook.active
-    sheet.title = "Header"
-    sheet.append([_("Field"), _("Customs declaration field"), _("Value")])
-    for key, label, zh in HEADER_FIELDS:
-        sheet.append([str(label), zh, safe_cell(data["header"][key])])
-    for document in data["attached_documents"]:
-        sheet.append([_("Attached document type"), "随附单证代码", document["type"]])
-        sheet.append([_("Attached document name"), "随附单证名称", document["type_name"]])
-        sheet.append([_("Attached document number"), "随附单证编号", safe_cell(document["number"])])
-    for warning in data["warnings"]:
-        sheet.append([_("Warning"), "", safe_cell(warning)])
-    for cell in sheet[1]:
-        cell.font = bold
-    sheet.column_dimensions["A"].width = 36
-    sheet.column_dimensions["B"].width = 30
-    sheet.column_dimensions["C"].width = 50
-
-    goods = workbook.create_sheet("Goods")
-    goods.append([str(label) for _key, label, _zh in LINE_FIELDS])
-    goods.append([zh for _key, _label, zh in LINE_FIELDS])
-    for line in data["lines"]:
-        goods.append([safe_cell(line[key]) for key, _label, _zh in LINE_FIELDS])
-    for row in (goods[1], goods[2]):
-        for cell in row:
+        sheet = workbook.create_sheet("Header" + suffix)
+        sheet.append([_("Field"), _("Customs declaration field"), _("Value")])
+        if split:
+            sheet.append([_("Declaration"), "报关单", f"{part['number']} / {part['count']}"])
+        for key, label, zh in HEADER_FIELDS:
+            sheet.append([str(label), zh, safe_cell(header[key])])
+        for document in part["attached_documents"]:
+            sheet.append([_("Attached document type"), "随附单证代码", document["type"]])
+            sheet.append([_("Attached document name"), "随附单证名称", document["type_name"]])
+            sheet.append([_("Attached document number"), "随附单证编号", safe_cell(document["number"])])
+        if split:
+            sheet.append([_("Note"), "", safe_cell(data["split_note"])])
+        for warning in data["warnings"]:
+            sheet.append([_("Warning"), "", safe_cell(warning)])
+        for cell in sheet[1]:
             cell.font = bold
-    goods.freeze_panes = "A3"
+        sheet.column_dimensions["A"].width = 36
+        sheet.column_dimensions["B"].width = 30
+        sheet.column_dimensions["C"].width = 50
+
+        goods = workbook.create_sheet("Goods" + suffix)
+        goods.append([str(label) for _key, label, _zh in LINE_FIELDS])
+        goods.append([zh for _key, _label, zh in LINE_FIELDS])
+        for line in part["lines"]:
+            goods.append([safe_cell(line[key]) for key, _label, _zh in LINE_FIELDS])
+        for row in (goods[1], goods[2]):
+            for cell in row:
+                cell.font = bold
+        goods.freeze_panes = "A3"
 
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -8,6 +8,8 @@ into processing/ before it is applied, and no receipt file is ever deleted or ov
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import logging
 import os
 import re
 import secrets
@@ -17,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from declarations.libc import libc
+
+logger = logging.getLogger(__name__)
 
 PROCESSING = "processing"
 PROCESSED = "processed"
@@ -317,29 +321,126 @@ def _is_receipt_candidate(entry: os.DirEntry) -> bool:
     )
 
 
-def inbox_claim(directory: Path) -> list[Path]:
-    """Claim the receipts lying directly in the inbox, by name, moving each into processing/.
+# Names in processing/, processed/ and failed/ stay this many bytes at most (UTF-8), so that the claim prefix, a
+# ".N" suffix and ".reason.txt" still fit the 255 bytes most filesystems allow, whatever the original name.
+CLAIM_NAME_MAX_BYTES = 180
+_CLAIM_PREFIX = ".claim-"
+_CLAIM_NAME = re.compile(r"\.claim-[0-9a-f]{16}-(.+)", re.DOTALL)
 
-    Another worker may claim a file first: the rename then fails with FileNotFoundError and the file is
-    skipped, so no two workers ever hold the same receipt.
+
+def bounded_name(name: str, *, limit: int = CLAIM_NAME_MAX_BYTES) -> str:
+    """The name itself when it fits ``limit`` bytes; else its start, ``~`` and a hash of the whole name.
+
+    E.g. 80 CJK characters (240 bytes) become the first 55 characters + ``~<16 hex>.xml``: still readable,
+    still distinct for distinct names, and never longer than the limit.
+    """
+    if len(name.encode("utf-8")) <= limit:
+        return name
+    suffix = Path(name).suffix if len(Path(name).suffix) <= 10 else ""
+    tail = f"~{hashlib.sha256(name.encode('utf-8', 'surrogateescape')).hexdigest()[:16]}{suffix}"
+    room = limit - len(tail.encode("utf-8"))
+    head = name[: len(name) - len(suffix)].encode("utf-8", "surrogateescape")[:room]
+    return head.decode("utf-8", "ignore") + tail
+
+
+def _claim_one(directory: Path, processing: Path, name: str) -> Path | None:
+    """Claim one inbox file by name; None when another worker took it first."""
+    target_name = bounded_name(name)
+    # rename() is what makes the claim exclusive: only one worker's rename of the source succeeds. The private
+    # staging name keeps it from replacing a same-named file already in processing/; it is bounded too.
+    staging = processing / f"{_CLAIM_PREFIX}{secrets.token_hex(8)}-{target_name}"
+    try:
+        os.rename(directory / name, staging)
+    except FileNotFoundError:
+        return None
+    try:
+        # The claim's time: a processing/ entry untouched for long was left by a process that died.
+        os.utime(staging)
+    except FileNotFoundError:
+        return None  # re-claimed as stale in the meantime (only after the bound): the other worker has it
+    except OSError:
+        logger.warning("could not stamp the claim time of %s; it may be taken again early", staging)
+    try:
+        return _move_without_overwrite(staging, processing, name=target_name)
+    except FileNotFoundError:
+        return None
+
+
+def inbox_claims(directory: Path):
+    """Yield the receipts lying directly in the inbox, claiming each (a move into processing/) only when the
+    caller asks for it: a process killed mid-run leaves at most the file it was working on in processing/,
+    and that one is re-claimed by ``inbox_reclaim_stale`` once the bound has passed.
+
+    Another worker may claim a file first: it is skipped, so no two workers ever hold the same receipt.
     """
     directory = Path(directory)
     processing = directory / PROCESSING
     processing.mkdir(parents=True, exist_ok=True)
     with os.scandir(directory) as entries:
         names = sorted(entry.name for entry in entries if _is_receipt_candidate(entry))
-
-    claimed = []
     for name in names:
-        # rename() is what makes the claim exclusive: only one worker's rename of the source succeeds. The
-        # private staging name keeps it from replacing a same-named file already in processing/.
-        staging = processing / f".claim-{secrets.token_hex(8)}-{name}"
         try:
-            os.rename(directory / name, staging)
+            claimed = _claim_one(directory, processing, name)
+        except OSError:
+            # E.g. a permission problem with this one file: the others are still claimed. A half-done claim
+            # stays in processing/ and is taken again once stale.
+            logger.exception("inbox file %r could not be claimed", name)
+            continue
+        if claimed is not None:
+            yield claimed
+
+
+def inbox_claim(directory: Path) -> list[Path]:
+    """Claim every receipt lying directly in the inbox at once (see ``inbox_claims``)."""
+    return list(inbox_claims(directory))
+
+
+def inbox_release(path: Path, *, directory: Path) -> Path:
+    """Give a claimed receipt back to the inbox (e.g. the database is down): the next run takes it again."""
+    return _move_without_overwrite(Path(path), Path(directory))
+
+
+def inbox_reclaim_stale(directory: Path, *, older_than: float) -> list[Path]:
+    """Move processing/ entries not touched for ``older_than`` seconds back into the inbox.
+
+    They were claimed by a process that died (kill -9, a lost machine) before it moved them on: the claim
+    stamps the file's time, so only entries older than any run's claim are taken. Half-finished claims (the
+    private staging names) get their name back. Symlinks and folders are left alone.
+    """
+    directory = Path(directory)
+    processing = directory / PROCESSING
+    cutoff = time.time() - older_than
+    try:
+        entries = list(os.scandir(processing))
+    except FileNotFoundError:
+        return []
+    returned = []
+    for entry in sorted(entries, key=lambda e: e.name):
+        if not entry.is_file(follow_symlinks=False):
+            continue
+        try:
+            if entry.stat(follow_symlinks=False).st_mtime >= cutoff:
+                continue
         except FileNotFoundError:
             continue
-        claimed.append(_move_without_overwrite(staging, processing, name=name))
-    return claimed
+        match = _CLAIM_NAME.fullmatch(entry.name)
+        name = match.group(1) if match else entry.name
+        if name.startswith("."):
+            continue  # not ours
+        # Renamed first, like a claim: of two workers re-claiming at once, only one rename succeeds.
+        mine = processing / f"{_CLAIM_PREFIX}{secrets.token_hex(8)}-{name}"
+        try:
+            os.rename(entry.path, mine)
+        except FileNotFoundError:
+            continue  # another worker re-claimed it first
+        except OSError:
+            logger.exception("stale claim %r could not be taken again", entry.name)
+            continue
+        try:
+            returned.append(_move_without_overwrite(mine, directory, name=name))
+        except OSError:
+            logger.exception("stale claim %r could not be given back to the inbox", entry.name)
+    return returned
 
 
 def inbox_done(path: Path, *, directory: Path) -> Path:

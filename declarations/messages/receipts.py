@@ -26,6 +26,7 @@ class ReasonCode:
     """Stable reason codes of a rejected receipt (stored, shown to admins, matched in tests)."""
 
     TOO_LARGE = "RECEIPT_TOO_LARGE"
+    TOO_MANY_ENTRIES = "RECEIPT_TOO_MANY_ENTRIES"
     NOT_XML = "RECEIPT_NOT_XML"
     DTD_FORBIDDEN = "RECEIPT_DTD_FORBIDDEN"
     WRONG_NAMESPACE = "RECEIPT_WRONG_NAMESPACE"
@@ -318,9 +319,18 @@ def _parse_entry(node: etree._Element, spec: ReceiptType, message_guid: str) -> 
     )
 
 
-def parse_receipt(data: bytes, *, max_bytes: int | None = None) -> list[ReceiptEntry]:
+def max_entries() -> int:
+    """Entries one receipt file may hold: the XSD allows 100 *Return nodes per message (maxOccurs), and
+    applying a file is one transaction, which must stay short."""
+    return int(getattr(settings, "RECEIPT_MAX_ENTRIES", 100))
+
+
+def parse_receipt(
+    data: bytes, *, max_bytes: int | None = None, entry_limit: int | None = None
+) -> list[ReceiptEntry]:
     """Parse a receipt message into its entries, or raise ReceiptRejected with a stable reason code."""
     limit = settings.RECEIPT_MAX_BYTES if max_bytes is None else max_bytes
+    entry_limit = max_entries() if entry_limit is None else entry_limit
     if len(data) > limit:
         raise ReceiptRejected(
             ReasonCode.TOO_LARGE,
@@ -353,6 +363,12 @@ def parse_receipt(data: bytes, *, max_bytes: int | None = None) -> list[ReceiptE
                 % {"element": etree.QName(child).localname[:100], "parent": spec.root_element},
             )
         nodes.append(child)
+        if len(nodes) > entry_limit:
+            raise ReceiptRejected(
+                ReasonCode.TOO_MANY_ENTRIES,
+                _("The receipt holds more than %(limit)d entries; at most %(limit)d are accepted per file.")
+                % {"limit": entry_limit},
+            )
     if not nodes:
         raise ReceiptRejected(
             ReasonCode.MISSING_FIELD,

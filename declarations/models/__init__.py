@@ -1,4 +1,5 @@
 from .codes import Country, Currency, CustomsOffice, ExchangeRate, HSCode, PackingType, TransportMode, Unit
+from .customs_entry import CustomsEntryResult
 from .declaration import CEB_HEAD_FIELDS, CEB_LINE_FIELDS, Declaration, DeclarationLine
 from .dispatch import TaskDispatch
 from .enterprise import Delegation, Enterprise, Membership
@@ -22,6 +23,7 @@ __all__ = [
     "CEB_LINE_FIELDS",
     "Country",
     "Currency",
+    "CustomsEntryResult",
     "CustomsOffice",
     "Declaration",
     "DeclarationLine",

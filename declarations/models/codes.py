@@ -64,6 +64,14 @@ class Country(CodeTable):
     iso_alpha3 = models.CharField(_("ISO alpha-3"), max_length=3, blank=True)
     iso_alpha2 = models.CharField(_("ISO alpha-2"), max_length=2, blank=True)
     declarable = models.BooleanField(_("declarable"), default=True)
+    destination = models.BooleanField(
+        _("export destination"),
+        default=True,
+        help_text=_(
+            "A place goods can be exported to (destination / arrival country). China itself, 701 unknown, "
+            "702 international organisations, 999 neutral packaging and continent headings are not."
+        ),
+    )
 
     class Meta(CodeTable.Meta):
         verbose_name = _("country or region")

@@ -110,6 +110,9 @@ class Declaration(models.Model):
     last_return_status = models.CharField(_("last receipt status"), max_length=10, blank=True)
     last_return_info = models.CharField(_("last receipt text"), max_length=1000, blank=True)
     cancel_reason = models.CharField(_("cancellation reason"), max_length=1000, blank=True)
+    # Set on a copy (declaration_copy): its source's numbers, which the copy must not be submitted with.
+    copy_of_order_no = models.CharField(_("copied from order / booking number"), max_length=60, blank=True)
+    copy_of_logistics_no = models.CharField(_("copied from waybill number"), max_length=32, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -7,6 +7,19 @@ from simple_history.models import HistoricalRecords
 
 from declarations.identifiers import validate_customs_code, validate_uscc
 
+CUSTOMS_CODE_TAKEN = _(
+    "Another enterprise in the portal already has this customs registration code. Each code belongs to one "
+    "enterprise; ask its administrator to add you as a member instead."
+)
+
+
+def customs_code_taken(code: str, *, exclude_pk: int | None = None) -> bool:
+    """Whether another enterprise already holds this customs code (the constraint below, asked ahead)."""
+    taken = Enterprise.objects.filter(customs_code=code)
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    return bool(code) and taken.exists()
+
 
 class Enterprise(models.Model):
     """An enterprise registered with customs; its roles say which parties it may act as."""
@@ -43,6 +56,16 @@ class Enterprise(models.Model):
         ordering = ["name"]
         verbose_name = _("enterprise")
         verbose_name_plural = _("enterprises")
+        constraints = [
+            # Receipts name the enterprise by this code: a second enterprise holding it could take the first
+            # one's receipts (services.receipts.receipt_correlate). Empty codes (not yet registered) may repeat.
+            models.UniqueConstraint(
+                fields=["customs_code"],
+                condition=~models.Q(customs_code=""),
+                name="enterprise_customs_code_unique",
+                violation_error_message=CUSTOMS_CODE_TAKEN,
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

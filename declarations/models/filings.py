@@ -56,6 +56,8 @@ class Registration(Reviewable):
         ]
         verbose_name = _("registration")
         verbose_name_plural = _("registrations")
+        # The decision alone (approve / reject through the admin actions): reviewers hold it and view, not change.
+        permissions = [("review_registration", _("Can approve or reject registrations"))]
 
     def __str__(self) -> str:
         return f"{self.enterprise} {self.customs_office_id} {self.get_enterprise_type_display()}"
@@ -125,6 +127,7 @@ class WarehouseFiling(Reviewable):
         ordering = ["-created_at"]
         verbose_name = _("overseas warehouse filing")
         verbose_name_plural = _("overseas warehouse filings")
+        permissions = [("review_warehousefiling", _("Can approve or reject overseas warehouse filings"))]
 
     def __str__(self) -> str:
         return f"{self.warehouse} ({self.get_status_display()})"

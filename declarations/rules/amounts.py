@@ -1,7 +1,9 @@
 """Amounts: totalPrice = qty × price (5 decimals), net ≤ gross, one currency, and the CNY value of the ticket.
 
 The value test (单票 ≤ 5,000 CNY for the inventory list channel) converts Σ totalPrice at the customs monthly
-rate of the declaration month: the month of ieDate, else today's month in China. CNY (142) needs no rate.
+rate of the declaration month (申报月份, spec README "Channels"; regulatory notes Q8): the month the ticket was
+submitted, or today's month in China while it can still be edited; never the export date's month
+(``declaration_month`` is the one place that decides). CNY (142) needs no rate.
 Only values that pass fields.py (finite, non-negative, N19,5) take part; fields.py reports the others.
 """
 
@@ -13,10 +15,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from declarations.choices import Channel
+from declarations.choices import EDITABLE_STATUSES, Channel
 
-from .context import CNY, RuleContext, month_start
-from .fields import amount, channel_of, date_value, decimal_value, fits, line_ref, text_value
+from .context import CHINA_TZ, CNY, RuleContext, month_start
+from .fields import amount, channel_of, decimal_value, fits, line_ref, text_value
 from .finding import Finding
 
 # Exact arithmetic for N19,5 operands (28 + 10 digits at most); no traps can fire within these bounds.
@@ -38,6 +40,26 @@ def plain(value: Decimal) -> str:
 
 def month_label(month: datetime.date) -> str:
     return f"{month.year:04d}-{month.month:02d}"
+
+
+def rate_display(rate: Decimal) -> str:
+    """A rate with at least two decimals, as customs publishes them: 7.1 -> "7.10", 7.1234 -> "7.1234"."""
+    text = plain(rate)
+    whole, _dot, fraction = text.partition(".")
+    return f"{whole}.{fraction.ljust(2, '0')}"
+
+
+def declaration_month(head, ctx: RuleContext) -> datetime.date:
+    """The declaration month whose rate the value test uses: submitted, its submission's month; a ticket that
+    can still be edited (draft, rejected, failed) is declared when it is next submitted, so today's month."""
+    submitted = getattr(head, "submitted_at", None)
+    status = getattr(head, "status", "") or ""
+    if submitted is None or status in EDITABLE_STATUSES:
+        return month_start(ctx.today())
+    if isinstance(submitted, datetime.datetime):
+        submitted = submitted.astimezone(CHINA_TZ) if submitted.tzinfo else submitted
+        return month_start(submitted.date())
+    return month_start(submitted)
 
 
 def expected_total(qty: Decimal, price: Decimal) -> Decimal:
@@ -126,13 +148,25 @@ class Valuation:
         with decimal.localcontext(_CALC):
             return plain(self.value_cny.quantize(CENTS))
 
+    def conversion(self, iso: str = "") -> str:
+        """How the CNY value was reached: "610 USD × 7.10 (2026-12) = 4,331.00 CNY"; "" when it was not."""
+        if self.value_cny is None or self.value is None or self.rate is None:
+            return ""
+        with decimal.localcontext(_CALC):
+            cny = f"{self.value_cny.quantize(CENTS):,}"
+        currency = iso or self.currency
+        if self.currency == CNY:
+            return f"{plain(self.value)} CNY"
+        return f"{plain(self.value)} {currency} × {rate_display(self.rate)} ({month_label(self.month)}) = {cny} CNY"
+
 
 def valuation(head, lines: Sequence, *, ctx: RuleContext) -> Valuation:
     currency = text_value(getattr(head, "currency", None))
-    month = month_start(date_value(getattr(head, "ie_date", None)) or ctx.today())
+    month = declaration_month(head, ctx)
     totals = [amount(getattr(line, "total_price", None)) for line in lines]
     same_currency = all(text_value(getattr(line, "currency", None)) in ("", currency) for line in lines)
-    if any(total is None for total in totals) or currency not in ctx.currencies or not same_currency:
+    usable = currency in ctx.currencies and currency not in ctx.inactive_currencies  # no rate for DEM
+    if any(total is None for total in totals) or not usable or not same_currency:
         return Valuation(None, currency, month, None, None, VALUE_UNKNOWN)
     with decimal.localcontext(_CALC):
         value = sum(totals, Decimal(0))
@@ -180,7 +214,11 @@ def check_value(
     if worth.value_cny is None or channel != Channel.LIST:
         return []
     limit = ctx.list_limit_cny
-    params = {"value_cny": worth.value_cny_display, "limit": plain(limit)}
+    params = {
+        "value_cny": worth.value_cny_display,
+        "limit": plain(limit),
+        "conversion": worth.conversion(ctx.currency_iso.get(worth.currency, "")),
+    }
     if worth.value_cny > limit:
         # Only an explicit choice can be wrong: a recommendation never picks the list above the limit.
         return (

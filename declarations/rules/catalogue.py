@@ -51,6 +51,16 @@ CATALOGUE: dict[str, RuleSpec] = {
         "Text holds characters XML 1.0 forbids (control characters, lone surrogates, U+FFFE/U+FFFF).",
         "gname containing U+0007",
     ),
+    "INVALID_IDENTIFIER": RuleSpec(
+        ERROR,
+        _(
+            "%(label)s may hold printable characters only: no line breaks, tabs or control characters, and none "
+            "of \" ' < > & \\ `."
+        ),
+        "A number (copNo, orderNo, logisticsNo, billNo, voyageNo, ...) holds CR, LF, TAB, another non-printable "
+        "character or one of \" ' < > & \\ `.",
+        "copNo containing a line feed",
+    ),
     "INVALID_NUMBER": RuleSpec(
         ERROR,
         _("%(label)s must be a number."),
@@ -210,22 +220,23 @@ CATALOGUE: dict[str, RuleSpec] = {
             "No customs exchange rate for currency %(currency)s in %(month)s: an administrator must enter "
             "it before the value can be checked against the list-channel limit."
         ),
-        "The value test needs the month's rate (month of ieDate, else today in China) and none is stored.",
+        "The value test needs the declaration month's rate (submitted, else today in China) and none is stored.",
         "USD, 2025-06, no rate",
     ),
     "LIST_VALUE_OVER_LIMIT": RuleSpec(
         ERROR,
         _(
-            "The goods value is %(value_cny)s CNY, above the inventory-list limit of %(limit)s CNY: "
+            "The goods value is %(conversion)s, above the inventory-list limit of %(limit)s CNY: "
             "declare with a customs declaration."
         ),
-        "Explicit list channel while Σ totalPrice in CNY exceeds LIST_CHANNEL_LIMIT_CNY.",
-        "USD 800 × 7.1 = 5680 CNY",
+        "Explicit list channel while Σ totalPrice in CNY exceeds LIST_CHANNEL_LIMIT_CNY; the message shows "
+        "the rate and month used.",
+        "800 USD × 7.10 (2026-12) = 5,680.00 CNY",
     ),
     "LIST_VALUE_NEAR_LIMIT": RuleSpec(
         WARNING,
         _(
-            "The goods value of %(value_cny)s CNY is within %(percent)s%% of the %(limit)s CNY "
+            "The goods value of %(conversion)s is within %(percent)s%% of the %(limit)s CNY "
             "inventory-list limit; customs may convert at another rate, so confirm the value before "
             "using the list channel."
         ),
@@ -385,6 +396,68 @@ CATALOGUE: dict[str, RuleSpec] = {
         ),
         "A master bill's grossWeight must not be below the sum of its lists' gross weights.",
         "100 kg for lists of 60 + 70 kg",
+    ),
+    # --- copies.py: a copied declaration keeps its source's numbers until the user changes them ---
+    "COPY_ORDER_NO_UNCHANGED": RuleSpec(
+        ERROR,
+        _(
+            "This declaration is a copy of %(source)s: enter its own order / booking number "
+            "(%(value)s is the copy's placeholder or the source's number)."
+        ),
+        "A copy still carries the placeholder order number (source + -COPY) or the source's own orderNo.",
+        "copy of ORDER-1 with orderNo ORDER-1-COPY",
+    ),
+    "COPY_WAYBILL_UNCHANGED": RuleSpec(
+        ERROR,
+        _("This declaration is a copy of %(source)s: enter the waybill number of this shipment."),
+        "A copy whose source had a logisticsNo has none, or the source's one.",
+        "copy of a declaration with waybill SF1, logisticsNo empty",
+    ),
+    # --- code tables as customs applies them (codes.py, consistency.py, calendar.py) ---
+    "CURRENCY_INACTIVE": RuleSpec(
+        ERROR,
+        _(
+            "Currency %(value)s is obsolete (kept for history only); customs refuses it on new declarations: "
+            "choose a current currency."
+        ),
+        "currency is in the table but inactive (the pre-euro currencies); on a line only when it differs "
+        "from the head's.",
+        "currency 304 (DEM)",
+    ),
+    "COUNTRY_NOT_DESTINATION": RuleSpec(
+        ERROR,
+        _(
+            "%(value)s cannot be the destination country: goods must go to a real country or territory, not "
+            "China, an unknown country, an international organisation or neutral packaging."
+        ),
+        "The head's country (运抵国, destination / arrival) is 142 China, 701, 702 or 999; a goods line's "
+        "country keeps what the table allows (142 included).",
+        "country 142",
+    ),
+    "CUSTOMS_OFFICE_NOT_DECLARABLE": RuleSpec(
+        ERROR,
+        _(
+            "%(value)s is the customs headquarters or a directorate heading, not an office where goods are "
+            "declared: choose the customs office itself."
+        ),
+        "customsCode / portCode is 0000 (海关总署) or a directorate heading (xx00).",
+        "portCode 5300",
+    ),
+    "WAREHOUSE_COUNTRY_MISMATCH": RuleSpec(
+        WARNING,
+        _(
+            "The destination country %(value)s differs from the country %(warehouse_country)s of the overseas "
+            "warehouse %(warehouse)s: check that the goods go to that warehouse."
+        ),
+        "9810: the head's country differs from the booked overseas warehouse's country.",
+        "country 502, warehouse in 303",
+    ),
+    "INVALID_CALENDAR_DATE": RuleSpec(
+        ERROR,
+        _("%(element)s %(value)s is not a real calendar date and time (%(format)s)."),
+        "A date or time element of a message (ieDate, appTime …) has the right length but no such date "
+        "exists (month 13, 31 April, hour 24).",
+        "ieDate 20261305",
     ),
 }
 

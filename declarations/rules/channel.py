@@ -36,7 +36,7 @@ LINE_FLAGS = (
 LIST_ELIGIBLE = "LIST_ELIGIBLE"
 ADVICE_REASONS = {
     LIST_ELIGIBLE: _(
-        "The goods value of %(value_cny)s CNY is within the %(limit)s CNY limit and no line needs a licence, "
+        "The goods value of %(conversion)s is within the %(limit)s CNY limit and no line needs a licence, "
         "inspection or tax: the inventory list channel may be used."
     ),
     VALUE_UNKNOWN: _(
@@ -52,6 +52,11 @@ class ChannelAdvice:
     reason_code: str
     params: dict = field(default_factory=dict)
     value_cny: Decimal | None = None
+
+    @property
+    def conversion(self) -> str:
+        """ "610 USD × 7.10 (2026-12) = 4,331.00 CNY": the rate and month the value test used."""
+        return str(self.params.get("conversion", ""))
 
     @property
     def eligible_for_list(self) -> bool:
@@ -85,7 +90,11 @@ def recommend_channel(
     if worth.problem == RATE_MISSING:
         params = {"currency": currency_label(worth.currency, ctx), "month": month_label(worth.month)}
         return ChannelAdvice(customs, RATE_MISSING, params)
-    params = {"value_cny": worth.value_cny_display, "limit": plain(ctx.list_limit_cny)}
+    params = {
+        "value_cny": worth.value_cny_display,
+        "limit": plain(ctx.list_limit_cny),
+        "conversion": worth.conversion(ctx.currency_iso.get(worth.currency, "")),
+    }
     if worth.value_cny > ctx.list_limit_cny:
         return ChannelAdvice(customs, "LIST_VALUE_OVER_LIMIT", params, worth.value_cny)
     return ChannelAdvice(Channel.LIST.value, LIST_ELIGIBLE, params, worth.value_cny)

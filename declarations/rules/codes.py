@@ -41,7 +41,17 @@ def _member(value, codes: Collection[str], code: str, field: str, gnum: int | No
     return [Finding.of(code, field, gnum, value=short(text))]
 
 
-def check_line_codes(line, index: int, *, ctx: RuleContext) -> list[Finding]:
+def _refused(value, known: Collection[str], refused: Collection[str], code: str, field: str, gnum=None):
+    """A known code that customs nevertheless refuses here (an unknown one is reported by _member)."""
+    text = text_value(value)
+    if text in known and text in refused:
+        return [Finding.of(code, field, gnum, value=short(text))]
+    return []
+
+
+def check_line_codes(line, index: int, *, ctx: RuleContext, head=None) -> list[Finding]:
+    """A line's codes. Its country keeps everything the table declares (142 and 999 too): the XSD calls it
+    最终目的国 while issue 20 reads it as the origin, so no destination test is applied to it (docs/rules.md)."""
     gnum = line_ref(line, index)
     findings: list[Finding] = []
     gcode = text_value(getattr(line, "gcode", None)).strip()
@@ -55,6 +65,16 @@ def check_line_codes(line, index: int, *, ctx: RuleContext) -> list[Finding]:
         findings.append(Finding.of("BARCODE_CHECK_DIGIT", "barCode", gnum, value=bar_code))
     findings += _member(getattr(line, "country", None), ctx.countries, "UNKNOWN_COUNTRY", "country", gnum)
     findings += _member(getattr(line, "currency", None), ctx.currencies, "UNKNOWN_CURRENCY", "currency", gnum)
+    if text_value(getattr(line, "currency", None)) != text_value(getattr(head, "currency", None)):
+        # the same obsolete currency as the head's is one case, reported once on the head
+        findings += _refused(
+            getattr(line, "currency", None),
+            ctx.currencies,
+            ctx.inactive_currencies,
+            "CURRENCY_INACTIVE",
+            "currency",
+            gnum,
+        )
     for ceb, attr in (("unit", "unit"), ("unit1", "unit1"), ("unit2", "unit2")):
         findings += _member(getattr(line, attr, None), ctx.units, "UNKNOWN_UNIT", ceb, gnum)
     return findings
@@ -63,20 +83,35 @@ def check_line_codes(line, index: int, *, ctx: RuleContext) -> list[Finding]:
 def check_codes(head, lines: Sequence, *, ctx: RuleContext) -> list[Finding]:
     findings: list[Finding] = []
     findings += _member(getattr(head, "mode", None), _MODES, "UNKNOWN_TRADE_MODE", "tradeMode")
-    findings += _member(
-        getattr(head, "customs_code", None), ctx.customs_offices, "UNKNOWN_CUSTOMS_OFFICE", "customsCode"
-    )
-    findings += _member(
-        getattr(head, "port_code", None), ctx.customs_offices, "UNKNOWN_CUSTOMS_OFFICE", "portCode"
-    )
+    for attr, ceb in (("customs_code", "customsCode"), ("port_code", "portCode")):
+        office = getattr(head, attr, None)
+        findings += _member(office, ctx.customs_offices, "UNKNOWN_CUSTOMS_OFFICE", ceb)
+        findings += _refused(
+            office, ctx.customs_offices, ctx.non_declarable_offices, "CUSTOMS_OFFICE_NOT_DECLARABLE", ceb
+        )
     findings += _member(
         getattr(head, "traf_mode", None), ctx.transport_modes, "UNKNOWN_TRANSPORT_MODE", "trafMode"
     )
+    # The head's country is the destination / arrival country (运抵国): a place goods can go to.
     findings += _member(getattr(head, "country", None), ctx.countries, "UNKNOWN_COUNTRY", "country")
+    findings += _refused(
+        getattr(head, "country", None),
+        ctx.countries,
+        ctx.non_destination_countries,
+        "COUNTRY_NOT_DESTINATION",
+        "country",
+    )
     findings += _member(getattr(head, "currency", None), ctx.currencies, "UNKNOWN_CURRENCY", "currency")
+    findings += _refused(
+        getattr(head, "currency", None),
+        ctx.currencies,
+        ctx.inactive_currencies,
+        "CURRENCY_INACTIVE",
+        "currency",
+    )
     findings += _member(
         getattr(head, "wrap_type", None), ctx.packing_types, "UNKNOWN_PACKING_TYPE", "wrapType"
     )
     for index, line in enumerate(lines):
-        findings += check_line_codes(line, index, ctx=ctx)
+        findings += check_line_codes(line, index, ctx=ctx, head=head)
     return findings

@@ -95,8 +95,8 @@ def check_registration(head, *, ctx: RuleContext) -> list[Finding]:
     """报关单位注册登记 / 跨境电商企业类型登记: the exporter needs an approved one at the declaring office."""
     enterprise = related(head, "enterprise")
     office = text_value(getattr(head, "customs_code", None))
-    if enterprise is None or office not in ctx.customs_offices:
-        return []  # REQUIRED / UNKNOWN_CUSTOMS_OFFICE already say what is wrong
+    if enterprise is None or office not in ctx.customs_offices or office in ctx.non_declarable_offices:
+        return []  # REQUIRED / UNKNOWN_CUSTOMS_OFFICE / CUSTOMS_OFFICE_NOT_DECLARABLE already say what is wrong
     if ctx.has_approved_registration(getattr(enterprise, "pk", None), office):
         return []
     name = text_value(getattr(enterprise, "name", None)) or text_value(getattr(enterprise, "uscc", None))
@@ -115,9 +115,32 @@ def check_warehouse(head, *, ctx: RuleContext) -> list[Finding]:
     return []
 
 
+def check_warehouse_country(head) -> list[Finding]:
+    """9810: goods are booked into an overseas warehouse, so they normally go to the warehouse's country."""
+    if getattr(head, "mode", None) != Mode.WAREHOUSE:
+        return []
+    warehouse = related(head, "warehouse")
+    country = text_value(getattr(head, "country", None))
+    warehouse_country = text_value(getattr(warehouse, "country_id", None)) if warehouse is not None else ""
+    if not country.strip() or not warehouse_country or country == warehouse_country:
+        return []
+    return [
+        Finding.of(
+            "WAREHOUSE_COUNTRY_MISMATCH",
+            "country",
+            value=short(country),
+            warehouse=short(text_value(getattr(warehouse, "name", None))),
+            warehouse_country=warehouse_country,
+        )
+    ]
+
+
 def check_consistency(head, *, ctx: RuleContext) -> list[Finding]:
     return (
-        check_registration(head, ctx=ctx) + check_warehouse(head, ctx=ctx) + check_duplicates(head, ctx=ctx)
+        check_registration(head, ctx=ctx)
+        + check_warehouse(head, ctx=ctx)
+        + check_warehouse_country(head)
+        + check_duplicates(head, ctx=ctx)
     )
 
 

@@ -54,6 +54,10 @@ class RuleContext:
     list_limit_cny: Decimal = Decimal("5000")
     currency_iso: Mapping[str, str] = field(default_factory=dict)  # for messages: 502 -> USD
     today: Callable[[], datetime.date] = china_today
+    # Code-table facts as customs applies them (empty: nothing excluded, for contexts built from literals).
+    inactive_currencies: Collection[str] = frozenset()  # obsolete (pre-euro): history only
+    non_declarable_offices: Collection[str] = frozenset()  # headquarters 0000, directorate headings
+    non_destination_countries: Collection[str] = frozenset()  # 142 China, 701, 702, 999, continents
 
     @classmethod
     def from_db(cls, *, today: Callable[[], datetime.date] | None = None) -> RuleContext:
@@ -79,6 +83,7 @@ class RuleContext:
 
         offices = dict(CustomsOffice.objects.values_list("code", "pilot_zone"))
         currency_iso = dict(Currency.objects.values_list("code", "iso_code"))
+        countries = dict(Country.objects.values_list("code", "destination"))
 
         @lru_cache(maxsize=1024)
         def rate_for(currency: str, month: datetime.date) -> Decimal | None:
@@ -159,6 +164,13 @@ class RuleContext:
             list_limit_cny=limit,
             currency_iso={code: iso for code, iso in currency_iso.items() if iso},
             today=today or china_today,
+            inactive_currencies=frozenset(
+                Currency.objects.filter(active=False).values_list("code", flat=True)
+            ),
+            non_declarable_offices=frozenset(
+                CustomsOffice.objects.filter(declarable=False).values_list("code", flat=True)
+            ),
+            non_destination_countries=frozenset(code for code, ok in countries.items() if not ok),
         )
 
     def with_prefetched_duplicates(

@@ -16,6 +16,7 @@ from .channel import ChannelAdvice, check_channel, recommend_channel
 from .codes import check_codes
 from .consistency import check_consistency
 from .context import RuleContext
+from .copies import check_copy
 from .fields import channel_of, check_fields
 from .finding import Finding
 from .identifiers import check_identifiers
@@ -47,6 +48,7 @@ def evaluate(head, lines: Sequence, *, ctx: RuleContext) -> Evaluation:
     later += check_value(head, lines, ctx=ctx, channel=channel, worth=worth)
     later += check_channel(head, lines, ctx=ctx, channel=channel)
     later += check_consistency(head, ctx=ctx)
+    later += check_copy(head)
     findings = field_findings + [f for f in later if (f.field, f.gnum) not in blocked]
     # Stable: keeps the group and element order within the head and within each line.
     findings.sort(key=lambda f: (f.gnum is not None, f.gnum or 0))

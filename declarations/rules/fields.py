@@ -19,6 +19,7 @@ from typing import NamedTuple
 from django.core.exceptions import ObjectDoesNotExist
 
 from declarations.choices import Channel, Mode
+from declarations.identifiers import identifier_characters_ok
 
 from .finding import Finding
 
@@ -157,6 +158,7 @@ class Text:
     max: int
     min: int = 0
     required: str = ALWAYS
+    identifier: bool = False  # a number (copNo, orderNo, waybill...): identifier_characters_ok applies
 
 
 @dataclass(frozen=True)
@@ -181,21 +183,21 @@ HEAD_FIELDS: tuple[Text | Number | Date, ...] = (
     Text("portCode", "port_code", 4, 4),
     Text("ebpCode", "ebp_code", 18, required=OPTIONAL),
     Text("ebpName", "ebp_name", 100),  # 9810: the warehouse's name is sent instead, see check_head
-    Text("orderNo", "order_no", 60),
+    Text("orderNo", "order_no", 60, identifier=True),
     Text("logisticsCode", "logistics_code", 18, required=LIST_ONLY),
     Text("logisticsName", "logistics_name", 100, required=LIST_ONLY),
-    Text("logisticsNo", "logistics_no", 32, required=LIST_ONLY),
-    Text("copNo", "cop_no", 30),
+    Text("logisticsNo", "logistics_no", 32, required=LIST_ONLY, identifier=True),
+    Text("copNo", "cop_no", 30, identifier=True),
     Text("ownerCode", "owner_code", 18, required=OPTIONAL),
     Text("ownerName", "owner_name", 100, required=OPTIONAL),
     Date("ieDate", "ie_date", required=LIST_ONLY),
     Text("trafMode", "traf_mode", 1, 1),
     Text("trafName", "traf_name", 100, required=OPTIONAL),
-    Text("voyageNo", "voyage_no", 32, required=OPTIONAL),
-    Text("billNo", "bill_no", 37, required=OPTIONAL),
-    Text("totalPackageNo", "total_package_no", 37, required=OPTIONAL),
-    Text("loctNo", "loct_no", 10, required=OPTIONAL),
-    Text("licenseNo", "license_no", 19, required=OPTIONAL),
+    Text("voyageNo", "voyage_no", 32, required=OPTIONAL, identifier=True),
+    Text("billNo", "bill_no", 37, required=OPTIONAL, identifier=True),
+    Text("totalPackageNo", "total_package_no", 37, required=OPTIONAL, identifier=True),
+    Text("loctNo", "loct_no", 10, required=OPTIONAL, identifier=True),
+    Text("licenseNo", "license_no", 19, required=OPTIONAL, identifier=True),
     Text("country", "country", 3, 3),
     Text("POD", "pod", 4, 3, required=OPTIONAL),
     Text("currency", "currency", 3, 3),
@@ -207,6 +209,11 @@ HEAD_FIELDS: tuple[Text | Number | Date, ...] = (
     Number("netWeight", "net_weight", positive=True),
     Text("goodsInfo", "goods_info", 200, required=OPTIONAL),
     Text("note", "note", 1000, required=OPTIONAL),
+)
+
+# Model attributes of the identifiers: forms and API serializers refuse bad characters in them outright.
+IDENTIFIER_ATTRS: tuple[str, ...] = tuple(
+    spec.attr for spec in HEAD_FIELDS if isinstance(spec, Text) and spec.identifier
 )
 
 ITEM_NO_MAX_LIST = 20  # InventoryList.itemNo C..20
@@ -246,6 +253,8 @@ def check_text(
         return [Finding.of("REQUIRED", spec.ceb, gnum)] if _needed(spec.required, channel) else []
     if _XML_FORBIDDEN.search(text):
         return [Finding.of("INVALID_CHARACTERS", spec.ceb, gnum)]
+    if spec.identifier and not identifier_characters_ok(text):
+        return [Finding.of("INVALID_IDENTIFIER", spec.ceb, gnum)]
     length, top = len(text), max_len or spec.max
     if spec.min and not spec.min <= length <= top:
         expected = str(top) if spec.min == top else f"{spec.min}–{top}"
@@ -382,7 +391,9 @@ def check_head(head, *, channel: str) -> list[Finding]:
         if kind is _TEXT:
             if spec.ceb == "ebpName" and mode == Mode.WAREHOUSE:
                 continue  # the warehouse's name is sent; WAREHOUSE_REQUIRED covers its absence
-            if _text_passes(value, low, high, always or (list_only and list_channel)):
+            if _text_passes(value, low, high, always or (list_only and list_channel)) and (
+                not spec.identifier or type(value) is not str or identifier_characters_ok(value)
+            ):
                 continue
             findings += check_text(spec, value, channel=channel)
         elif kind is _NUMBER:

@@ -57,6 +57,8 @@ def code_tables_load(*, directory: Path = CODES_DIR) -> list[LoadResult]:
             "name_en": r["name_en"],
             "parent_code": r["parent_code"],
             "province": r["province"],
+            # headquarters 0000 and the directorate headings (xx00) are not offices where goods are declared
+            "declarable": r["declarable"] != "no",
         }
         for r in _rows(directory / "customs-offices.csv")
     ]
@@ -70,6 +72,7 @@ def code_tables_load(*, directory: Path = CODES_DIR) -> list[LoadResult]:
             "iso_alpha3": r["iso_alpha3"],
             "iso_alpha2": r["iso_alpha2"],
             "declarable": r["kind"] != "continent",
+            "destination": r["destination"] == "yes",
         }
         for r in _rows(directory / "countries.csv")
     ]
@@ -80,6 +83,8 @@ def code_tables_load(*, directory: Path = CODES_DIR) -> list[LoadResult]:
             "name_zh": r["name_zh"],
             "name_en": r["name_en"],
             "iso_code": r["iso_code"],
+            # legacy: the pre-euro currencies, kept for history and refused on new declarations
+            "active": r["status"] == "active",
         }
         for r in _rows(directory / "currencies.csv")
     ]

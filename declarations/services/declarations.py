@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from declarations.models import Declaration, DeclarationLine
 from declarations.rules.context import RuleContext
+from declarations.rules.copies import copy_placeholder
 from declarations.rules.engine import evaluate
 from declarations.rules.finding import Finding
 
@@ -114,8 +115,11 @@ def declaration_copy(*, declaration: Declaration, actor=None) -> Declaration:
     copy.status = "draft"
     copy.version = 0
     copy.cop_no = declaration_next_cop_no(agent_id=declaration.agent_id)
-    copy.order_no = f"{declaration.order_no}-COPY"[:60]
+    copy.order_no = copy_placeholder(declaration.order_no)
     copy.logistics_no = ""
+    # Remembered so the copy cannot be submitted until its own numbers are entered (rules/copies.py).
+    copy.copy_of_order_no = declaration.order_no
+    copy.copy_of_logistics_no = declaration.logistics_no
     copy.pre_no = copy.invt_no = copy.last_return_status = copy.last_return_info = copy.cancel_reason = ""
     copy.submitted_at = None
     copy.findings = []

@@ -150,10 +150,75 @@ def registration_create(**fields) -> Registration:
         return assign_validated(Registration(), fields)
 
 
-def warehouse_save(*, warehouse: OverseasWarehouse | None = None, **fields) -> OverseasWarehouse:
-    """Create (warehouse=None) or update an overseas warehouse."""
+# The warehouse data a filing (出口海外仓业务模式备案) vouches for: changing any of it voids the approval.
+FILING_COVERED_FIELDS = ("name", "country", "address", "ownership", "lease_start", "lease_end")
+
+
+class RefileNotConfirmed(ValidationError):
+    """The change would return an approved filing to draft and the caller has not confirmed it."""
+
+
+def warehouse_filing_changes(*, warehouse: OverseasWarehouse, fields: dict) -> list[str]:
+    """The verbose names of the covered fields ``fields`` would change on a warehouse with an approved filing
+    (empty: nothing to re-file). Compared with the stored row, not the possibly already assigned instance."""
+    if warehouse.pk is None:
+        return []
+    stored = OverseasWarehouse.objects.filter(pk=warehouse.pk).first()
+    if stored is None or not stored.filings.filter(status=ReviewStatus.APPROVED).exists():
+        return []
+    return [
+        str(OverseasWarehouse._meta.get_field(name).verbose_name)
+        for name in FILING_COVERED_FIELDS
+        if name in fields and fields[name] != getattr(stored, name)
+    ]
+
+
+def warehouse_save(
+    *, warehouse: OverseasWarehouse | None = None, refile_confirmed: bool = False, actor=None, **fields
+) -> OverseasWarehouse:
+    """Create (warehouse=None) or update an overseas warehouse.
+
+    Changing data an approved filing covers returns that filing to draft for re-filing; the caller must have
+    warned the user and pass ``refile_confirmed`` (else RefileNotConfirmed, nothing saved). The change and the
+    return to draft are both recorded (history rows with their reason) and the enterprise is notified."""
     with transaction.atomic():
-        return assign_validated(warehouse or OverseasWarehouse(), fields)
+        if warehouse is not None and warehouse.pk is not None:
+            OverseasWarehouse.objects.select_for_update().filter(pk=warehouse.pk).first()
+        changed = warehouse_filing_changes(warehouse=warehouse, fields=fields) if warehouse else []
+        if changed and not refile_confirmed:
+            raise RefileNotConfirmed(
+                _("This warehouse has an approved filing; changing %(fields)s returns it to draft.")
+                % {"fields": ", ".join(changed)},
+                code="refile_not_confirmed",
+            )
+        obj = warehouse or OverseasWarehouse()
+        if changed:
+            obj._change_reason = _("Changed data its filing covers: %(fields)s") % {
+                "fields": ", ".join(changed)
+            }
+        obj = assign_validated(obj, fields)
+        if changed:
+            _filings_return_to_draft(warehouse=obj, changed=changed)
+        return obj
+
+
+def _filings_return_to_draft(*, warehouse: OverseasWarehouse, changed: list[str]) -> None:
+    reason = _("Warehouse data changed (%(fields)s): file it again.") % {"fields": ", ".join(changed)}
+    for filing in WarehouseFiling.objects.select_for_update().filter(
+        warehouse=warehouse, status=ReviewStatus.APPROVED
+    ):
+        # Not a review transition (approved is final for a reviewer): the approval no longer covers the data.
+        filing.status = ReviewStatus.DRAFT
+        filing.reason = reason
+        filing._change_reason = reason
+        filing.save(update_fields=["status", "reason"])
+    text = _("Filing of overseas warehouse %(name)s returned to draft: %(reason)s") % {
+        "name": warehouse.name,
+        "reason": reason,
+    }
+    transaction.on_commit(
+        lambda: enterprise_notify(enterprise=warehouse.enterprise, kind="filing_reopened", text=text)
+    )
 
 
 def warehouse_filing_open(*, warehouse: OverseasWarehouse) -> WarehouseFiling:

@@ -56,6 +56,7 @@ from declarations.services.bulk_store import (
     update_rows,
 )
 from declarations.services.bulk_submit import BulkSubmission
+from declarations.services.import_kept import row_matches_stored, stored_lines
 from declarations.spreadsheets.columns import FLAG, GOODS_COLUMNS, HEAD_COLUMNS, SHEET_GOODS, SHEET_HEAD
 from declarations.spreadsheets.reader import Row, Workbook, find_sheet, workbook_reading
 from declarations.spreadsheets.report import CellError, build_report
@@ -332,7 +333,7 @@ class _Candidate:
 class _Outcome:
     errors: list[CellError] = field(default_factory=list)
     statuses: dict[tuple[str, int], str] = field(default_factory=dict)
-    counts: dict = field(default_factory=lambda: {"create": 0, "update": 0, "reject": 0})
+    counts: dict = field(default_factory=lambda: {"create": 0, "update": 0, "reject": 0, "kept": 0})
 
 
 def _checker():
@@ -690,9 +691,10 @@ class _Importer:
                 declaration = _declaration_factory()()
                 declaration.created_by = self.user
                 declaration.status = "draft"
-            elif repeated:
+            elif repeated or current.status not in EDITABLE_STATUSES:
                 # A repeated row is rejected, but checked with its own values: on a copy, so that the draft the
-                # first row updates keeps the first row's.
+                # first row updates keeps the first row's. A declaration no longer editable is filled on a copy
+                # too: the row is compared with what is stored (import_kept).
                 declaration = copy.copy(current)
             else:
                 declaration = current
@@ -700,6 +702,11 @@ class _Importer:
             self._fill_head(declaration, row.values, enterprise, agents.get(agent_id) if agent_id else None)
             heads.append((row, enterprise, agent_id, current, declaration, repeated))
         self._heads = heads
+        self._stored_lines = stored_lines(
+            current.pk
+            for _r, _e, _a, current, _d, repeated in heads
+            if current is not None and not repeated and current.status not in EDITABLE_STATUSES
+        )
 
     def check(self, on_chunk=None) -> list[_Candidate]:
         """Every row checked in one pass; returns the declarations without errors.
@@ -757,15 +764,9 @@ class _Importer:
                     % {"code": values.get("ebcCode") or ""},
                 )
 
-            if current is not None and current.status not in EDITABLE_STATUSES:
-                self.error(
-                    head_sheet,
-                    row.number,
-                    "copNo",
-                    "NOT_EDITABLE",
-                    _("The declaration “%(cop_no)s” is %(status)s and can no longer be changed.")
-                    % {"cop_no": cop_no, "status": current.get_status_display()},
-                )
+            locked = current is not None and current.status not in EDITABLE_STATUSES
+            if locked and (repeated or enterprise is None):
+                self._not_editable(row, cop_no, current)
                 own_fields.add("copNo")  # still checked against itself below, never stored
             if enterprise is not None and values.get("mode") == Mode.WAREHOUSE and values.get("warehouse"):
                 warehouse = warehouses.get((enterprise.pk, str(values["warehouse"]).strip()))
@@ -791,6 +792,14 @@ class _Importer:
                 goods_by_gnum.setdefault(gnum, goods[index])
 
             self._in_file_duplicates(declaration, row, seen_orders, seen_waybills)
+            if locked and not (repeated or enterprise is None):
+                clean = not any(e.severity == "error" for e in self.outcome.errors[before:])
+                if clean and self._matches_stored(current, declaration, row, lines, goods_columns):
+                    self._kept(row, goods, cop_no, current)
+                    self.progress(1 + len(goods))
+                    continue
+                self._not_editable(row, cop_no, current)
+                own_fields.add("copNo")
             findings, advice = check(declaration=declaration, lines=lines, ctx=ctx)
             for finding in findings:
                 if finding.field in own_fields and finding.gnum is None:
@@ -813,6 +822,43 @@ class _Importer:
                 self._hand_over(on_chunk, candidates)
             return []
         return candidates
+
+    def _not_editable(self, row: Row, cop_no: str, current: Declaration) -> None:
+        self.error(
+            self.workbook.head,
+            row.number,
+            "copNo",
+            "NOT_EDITABLE",
+            _("The declaration “%(cop_no)s” is %(status)s and can no longer be changed.")
+            % {"cop_no": cop_no, "status": current.get_status_display()},
+        )
+
+    def _matches_stored(self, current, declaration, row: Row, lines, goods_columns) -> bool:
+        return row_matches_stored(
+            stored=current,
+            filled=declaration,
+            head_attrs=[c.attr for c in HEAD_COLUMNS if c.attr and c.key in row.values],
+            stored_lines=self._stored_lines.get(current.pk, []),
+            lines=lines,
+            line_attrs=[attr for _key, attr, _flag, _column in goods_columns],
+        )
+
+    def _kept(self, row: Row, goods: list[int], cop_no: str, current: Declaration) -> None:
+        """Stored by an earlier run (a redelivered task, the same file uploaded again): kept, said on its row."""
+        self.outcome.counts["kept"] += 1
+        self.error(
+            self.workbook.head,
+            row.number,
+            "copNo",
+            "ALREADY_STORED",
+            _(
+                "The declaration “%(cop_no)s” was already stored with these values and is %(status)s: "
+                "kept as it is, nothing was changed or sent again."
+            )
+            % {"cop_no": cop_no, "status": current.get_status_display()},
+            severity="warning",
+        )
+        self.status(row, goods, _("Kept: already stored"))
 
     def _hand_over(self, on_chunk, candidates: list[_Candidate]) -> None:
         mark = time.perf_counter()

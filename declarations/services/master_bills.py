@@ -231,12 +231,15 @@ def master_bill_correlate(entry: ReceiptEntry) -> MasterBill | None:
 
 
 @transaction.atomic
-def master_bill_receipt_apply(*, entry: ReceiptEntry, raw: bytes, file_name: str = "") -> Receipt:
-    """Record one CEB608 entry and move its master bill forward (never back); a duplicate changes nothing."""
+def master_bill_receipt_apply(
+    *, entry: ReceiptEntry, raw: bytes, file_name: str = "", sha256: str = ""
+) -> Receipt:
+    """Record one CEB608 entry and move its master bill forward (never back); a duplicate changes nothing.
+    ``raw`` may be empty for all but a file's first entry (the receipts service stores a file's bytes once)."""
     receipt = Receipt(
         receipt_type=entry.message_type,
         raw=raw,
-        sha256=hashlib.sha256(raw).hexdigest(),
+        sha256=sha256 or hashlib.sha256(raw).hexdigest(),
         file_name=file_name,
         guid=entry.guid,
         keys=entry.keys,

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -27,10 +27,11 @@ from declarations.messages.receipts import (
     correlation_key_fields,
     parse_receipt,
 )
-from declarations.models import Declaration, Receipt
+from declarations.models import Declaration, Receipt, RenderedMessage
 from declarations.services.master_bills import master_bill_receipt_apply
 from declarations.services.notifications import enterprise_notify
-from declarations.services.status import declaration_record_event, declaration_set_status, transition_allowed
+from declarations.services.receipt_order import receipt_order_key
+from declarations.services.status import declaration_set_status, transition_allowed
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +53,10 @@ class IngestSummary:
     stale: int = 0
     unmatched: int = 0
     failed: int = 0
+    # processing/ entries a killed process had left, given back to the inbox at the start of the run
+    reclaimed: int = 0
+    # files given back to the inbox because the database was unreachable (the next run takes them)
+    deferred: int = 0
     failures: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
@@ -77,15 +82,62 @@ _KEY_FILTERS = {
 }
 
 
+# The message each receipt answers: a receipt's guid may echo our message's guid (domain notes §2.7.1).
+ANSWERED_MESSAGE = {
+    "CEB304": "CEB303",
+    "CEB506": "CEB505",
+    "CEB508": "CEB507",
+    "CEB510": "CEB509",
+    "CEB604": "CEB603",
+    "CEB606": "CEB605",
+    "CEB608": "CEB607",  # a message we do not send: no guid of ours
+}
+
+
+def _by_message_guid(entry: ReceiptEntry) -> Declaration | None:
+    """The declaration whose sent message carries the guid the receipt echoes: a guid is ours alone."""
+    guids = {g.strip().upper() for g in (entry.guid, entry.message_guid) if g and g.strip()}
+    if not guids:
+        return None
+    ids = set(
+        RenderedMessage.objects.filter(
+            guid__in=guids, message_type=ANSWERED_MESSAGE.get(entry.message_type, "")
+        ).values_list("declaration_id", flat=True)[:2]
+    )
+    if len(ids) != 1:
+        return None
+    return Declaration.objects.exclude(status=DeclarationStatus.DRAFT).filter(pk__in=ids).first()
+
+
 def receipt_correlate(entry: ReceiptEntry) -> Declaration | None:
-    """Find the one declaration the business keys name; ambiguous or no match gives None (never by guid)."""
+    """Find the one declaration a receipt entry answers; ambiguous or no match gives None.
+
+    First by the guid of the message we sent, when the receipt echoes it. Otherwise by the business keys, and
+    only among declarations that were submitted: a draft (anyone's, under any enterprise) never competes for a
+    receipt. The enterprise keys (ebcCode, agentCode, operatorCode) name the enterprise that sent the message;
+    customs codes are unique per enterprise (constraint ``enterprise_customs_code_unique``), so no other
+    tenant's declaration can match them. Should two submitted declarations still match (a waybill number
+    reused), the one that actually sent the answered message type wins, if it is one.
+    """
+    found = _by_message_guid(entry)
+    if found is not None:
+        return found
+    submitted = Declaration.objects.exclude(status=DeclarationStatus.DRAFT)
     for names in correlation_key_fields(entry):
         query = Q()
         for name in names:
             query &= _KEY_FILTERS[name](entry.keys[name])
-        matches = list(Declaration.objects.filter(query).distinct()[:2])
+        matches = list(submitted.filter(query).distinct()[:2])
         if len(matches) == 1:
             return matches[0]
+        if len(matches) > 1:
+            senders = list(
+                submitted.filter(query)
+                .filter(messages__message_type=ANSWERED_MESSAGE.get(entry.message_type, ""))
+                .distinct()[:2]
+            )
+            if len(senders) == 1:
+                return senders[0]
     return None
 
 
@@ -112,14 +164,18 @@ def _target_status(entry: ReceiptEntry, declaration: Declaration) -> str | None:
 
 
 @transaction.atomic
-def receipt_apply(*, entry: ReceiptEntry, raw: bytes, file_name: str = "") -> Receipt:
-    """Record one receipt entry and apply it; a duplicate or an older status changes nothing."""
+def receipt_apply(*, entry: ReceiptEntry, raw: bytes, file_name: str = "", sha256: str = "") -> Receipt:
+    """Record one receipt entry and apply it; a duplicate or an older status changes nothing.
+
+    ``raw`` may be empty for every entry of a file but its first, with ``sha256`` the file's: the file's
+    bytes are stored once, on its first entry (``receipt_raw_bytes`` finds them for the others).
+    """
     if entry.message_type == "CEB608":  # a master bill's receipt, not a declaration's
-        return master_bill_receipt_apply(entry=entry, raw=raw, file_name=file_name)
+        return master_bill_receipt_apply(entry=entry, raw=raw, file_name=file_name, sha256=sha256)
     receipt = Receipt(
         receipt_type=entry.message_type,
         raw=raw,
-        sha256=hashlib.sha256(raw).hexdigest(),
+        sha256=sha256 or hashlib.sha256(raw).hexdigest(),
         file_name=file_name,
         guid=entry.guid,
         keys=entry.keys,
@@ -158,13 +214,6 @@ def receipt_apply_to_declaration(
         receipt.state = ReceiptState.DUPLICATE
         receipt.save()
         return receipt
-    receipt.state = ReceiptState.APPLIED
-    receipt.save()
-    updates = {"last_return_status": entry.return_status, "last_return_info": entry.return_info[:1000]}
-    for key, attr in (("preNo", "pre_no"), ("invtNo", "invt_no")):
-        if entry.message_type == "CEB604" and entry.keys.get(key):
-            updates[attr] = entry.keys[key]
-    Declaration.objects.filter(pk=declaration.pk).update(**updates)
     target = _target_status(entry, declaration)
     moves_forward = (
         target is not None
@@ -172,13 +221,26 @@ def receipt_apply_to_declaration(
         and STATUS_RANK[target] > STATUS_RANK[declaration.status]
         and transition_allowed(declaration.status, target)
     )
-    event = dict(source=source, actor=actor, receipt=receipt, return_status=entry.return_status, note=note)
+    # Behind the current status (older, or a step the declaration is already past): kept on the receipts
+    # table only, never a timeline line. One that confirms the current status changes nothing either.
+    receipt.state = (
+        ReceiptState.STALE
+        if target is not None and target != declaration.status and not moves_forward
+        else ReceiptState.APPLIED
+    )
+    receipt.save()
+    updates = {}
+    for key, attr in (("preNo", "pre_no"), ("invtNo", "invt_no")):
+        if entry.message_type == "CEB604" and entry.keys.get(key):
+            updates[attr] = entry.keys[key]
+    if moves_forward:
+        # "Latest receipt" is the one that set the current status, not the last file read.
+        updates.update(last_return_status=entry.return_status, last_return_info=entry.return_info[:1000])
+    if updates:
+        Declaration.objects.filter(pk=declaration.pk).update(**updates)
     if not moves_forward:
-        if target is not None and target != declaration.status:
-            receipt.state = ReceiptState.STALE
-            receipt.save(update_fields=["state"])
-        declaration_record_event(declaration=declaration, **event)
         return receipt
+    event = dict(source=source, actor=actor, receipt=receipt, return_status=entry.return_status, note=note)
     declaration_set_status(declaration=declaration, to_status=target, **event)
     if target in NOTIFY_STATUSES:
         text = _("Declaration %(order)s: %(status)s (%(code)s %(info)s)") % {
@@ -205,43 +267,118 @@ def receipt_reject(*, raw: bytes, file_name: str, reason: str) -> Receipt:
     )
 
 
-def receipts_ingest(*, directory: Path | None = None) -> IngestSummary:
-    """Claim every inbox file, apply it, and move it to processed/ or failed/ (never deleted)."""
+def receipt_raw_bytes(receipt: Receipt) -> bytes:
+    """The bytes of the file a receipt entry came from: its own, or those stored on the file's first entry."""
+    if receipt.raw:
+        return bytes(receipt.raw)
+    if not receipt.sha256:
+        return b""
+    first = (
+        Receipt.objects.filter(sha256=receipt.sha256, file_name=receipt.file_name)
+        .exclude(raw=b"")
+        .order_by("pk")
+        .values_list("raw", flat=True)
+        .first()
+    )
+    return bytes(first or b"")
+
+
+def _claim_stale_seconds() -> float:
+    return float(getattr(settings, "RECEIPT_CLAIM_STALE_SECONDS", 900))
+
+
+def receipts_ingest(*, directory: Path | None = None, stale_after: float | None = None) -> IngestSummary:
+    """Apply the inbox's receipts, moving each file to processed/ or failed/ (never deleted).
+
+    First, processing/ entries older than ``stale_after`` seconds (left by a killed process) go back to the
+    inbox. The files are then read and applied in the order of their receipts' own time and sequence
+    (``receipt_order_key``), not in the order or under the names they arrived with: a release receipt that
+    lands before the "declaring" one still gives the timeline declaring → … → released. A file stays one unit
+    (all its entries or none); its entries are applied in their own order, and the file at its earliest one.
+    Whatever goes wrong with one file sends it to failed/ with the reason and the others continue, except an
+    unreachable database: that file and the ones after it go back to the inbox and the run stops.
+    """
     directory = Path(directory or settings.INBOX_DIR)
     summary = IngestSummary()
-    for path in exchange.inbox_claim(directory):
+    bound = _claim_stale_seconds() if stale_after is None else stale_after
+    summary.reclaimed = len(exchange.inbox_reclaim_stale(directory, older_than=bound))
+    readable = []
+    for path in exchange.inbox_claims(directory):
         summary.files += 1
-        raw = b""
+        parsed = _read_file(path, directory=directory, summary=summary)
+        if parsed is not None:
+            readable.append(parsed)
+    readable.sort(key=lambda item: item[:2])
+    for index, (_key, _name, path, raw, entries) in enumerate(readable):
         try:
-            with path.open("rb") as fh:
-                # Read at most one byte past the limit: a huge file is rejected without loading it.
-                raw = fh.read(settings.RECEIPT_MAX_BYTES + 1)
-            entries = parse_receipt(raw)
-        except (ReceiptRejected, OSError) as exc:
-            reason = str(exc)
-            receipt_reject(raw=raw[: settings.RECEIPT_MAX_BYTES], file_name=path.name, reason=reason)
-            exchange.inbox_failed(path, directory=directory, reason=reason)
-            summary.failed += 1
-            summary.failures.append(f"{path.name}: {reason}")
-            continue
-        try:
-            with transaction.atomic():
-                receipts = [receipt_apply(entry=e, raw=raw, file_name=path.name) for e in entries]
-        except Exception as exc:  # keep the file for admins; one bad file must not stop the inbox
+            _apply_file(path, raw, entries, directory=directory, summary=summary)
+        except (OperationalError, InterfaceError) as exc:
+            logger.warning("receipt %s deferred, the database is unavailable: %s", path.name, exc)
+            for _k, _n, later, _r, _e in readable[index:]:
+                _release(later, directory=directory, summary=summary)
+            break
+        except Exception as exc:  # one bad file must not stop the inbox
             logger.exception("receipt %s could not be applied", path.name)
-            reason = _("Could not apply: %(error)s") % {"error": exc}
-            exchange.inbox_failed(path, directory=directory, reason=reason)
-            summary.failed += 1
-            summary.failures.append(f"{path.name}: {reason}")
-            continue
-        for receipt in receipts:
-            if receipt.state == ReceiptState.APPLIED:
-                summary.applied += 1
-            elif receipt.state == ReceiptState.DUPLICATE:
-                summary.duplicates += 1
-            elif receipt.state == ReceiptState.STALE:
-                summary.stale += 1
-            else:
-                summary.unmatched += 1
-        exchange.inbox_done(path, directory=directory)
+            _quarantine(path, directory=directory, summary=summary, reason=_error_reason(exc))
     return summary
+
+
+def _error_reason(exc: Exception) -> str:
+    return _("Could not apply: %(error)s") % {"error": f"{exc.__class__.__name__}: {exc}"[:2000]}
+
+
+def _release(path: Path, *, directory: Path, summary: IngestSummary) -> None:
+    summary.files -= 1
+    summary.deferred += 1
+    try:
+        exchange.inbox_release(path, directory=directory)
+    except OSError:  # left in processing/: re-claimed once stale
+        logger.exception("receipt %s could not be given back to the inbox", path.name)
+
+
+def _quarantine(path: Path, *, directory: Path, summary: IngestSummary, reason: str) -> None:
+    summary.failed += 1
+    summary.failures.append(f"{path.name}: {reason}")
+    try:
+        exchange.inbox_failed(path, directory=directory, reason=reason)
+    except OSError:  # left in processing/: re-claimed once stale
+        logger.exception("receipt %s could not be moved to failed/", path.name)
+
+
+def _read_file(path: Path, *, directory: Path, summary: IngestSummary):
+    """(order key, name, path, raw, entries in their own order), or None when the file is unreadable (it is
+    recorded and moved to failed/)."""
+    raw = b""
+    try:
+        with path.open("rb") as fh:
+            # Read at most one byte past the limit: a huge file is rejected without loading it.
+            raw = fh.read(settings.RECEIPT_MAX_BYTES + 1)
+        entries = parse_receipt(raw)
+    except (ReceiptRejected, OSError) as exc:
+        reason = str(exc)
+        receipt_reject(raw=raw[: settings.RECEIPT_MAX_BYTES], file_name=path.name, reason=reason)
+        _quarantine(path, directory=directory, summary=summary, reason=reason)
+        return None
+    ordered = sorted(((receipt_order_key(e, i), e) for i, e in enumerate(entries)), key=lambda pair: pair[0])
+    return ordered[0][0], path.name, path, raw, [e for _key, e in ordered]
+
+
+def _apply_file(path: Path, raw: bytes, entries: list, *, directory: Path, summary: IngestSummary) -> None:
+    digest = hashlib.sha256(raw).hexdigest()
+    # One transaction per file (all of it or none, so a re-run after a crash applies it whole); the entries
+    # per file are bounded (RECEIPT_MAX_ENTRIES) and the bytes stored once, which keeps it short.
+    with transaction.atomic():
+        receipts = [
+            receipt_apply(entry=e, raw=raw if i == 0 else b"", file_name=path.name, sha256=digest)
+            for i, e in enumerate(entries)
+        ]
+    for receipt in receipts:
+        if receipt.state == ReceiptState.APPLIED:
+            summary.applied += 1
+        elif receipt.state == ReceiptState.DUPLICATE:
+            summary.duplicates += 1
+        elif receipt.state == ReceiptState.STALE:
+            summary.stale += 1
+        else:
+            summary.unmatched += 1
+    exchange.inbox_done(path, directory=directory)

@@ -5,14 +5,15 @@ from django.db import transaction
 
 REVIEWERS = "reviewers"
 
-# Reviewers work the review queues (change = approve / reject through the admin actions) and may look at,
-# but never change, declarations and their messages and receipts.
+# Reviewers work the review queues: they decide (the custom review_* permissions run the approve / reject
+# actions) and may look at, but never change, anything else: no change_* permission at all, so the records
+# they judge (enterprise, warehouse, documents) stay as the enterprise filed them.
 REVIEWER_PERMISSIONS = [
     "view_registration",
-    "change_registration",
+    "review_registration",
     "view_registrationattachment",
     "view_warehousefiling",
-    "change_warehousefiling",
+    "review_warehousefiling",
     "view_warehousedocument",
     "view_overseaswarehouse",
     "view_enterprise",
@@ -33,3 +34,9 @@ def reviewer_group_ensure() -> Group:
     )
     group.permissions.set(permissions)
     return group
+
+
+def reviewer_group_repair(**kwargs) -> None:
+    """post_migrate: an existing "reviewers" group gets exactly today's permissions (old change_* ones removed)."""
+    if Group.objects.filter(name=REVIEWERS).exists():
+        reviewer_group_ensure()

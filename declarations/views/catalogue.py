@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from declarations.forms import CatalogueItemForm
 from declarations.models import CatalogueItem
+from declarations.search import search_query
 from declarations.selectors import enterprise_ids_for_user, get_object_for_user
 from declarations.services.enterprises import catalogue_item_delete, catalogue_item_save
 from declarations.views.common import member_enterprises, require_member
@@ -22,7 +23,7 @@ def catalogue_for_user(*, user):
 @login_required
 def catalogue_list(request):
     items = catalogue_for_user(user=request.user)
-    query = (request.GET.get("q") or "").strip()
+    query = search_query(request.GET.get("q")).text  # bounded (declarations.search)
     if query:
         items = items.filter(item_no__icontains=query) | items.filter(item_name__icontains=query)
     return render(request, "declarations/catalogue_list.html", {"items": items[:500], "q": query})

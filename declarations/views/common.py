@@ -1,33 +1,13 @@
 """Helpers shared by the portal views: who may change an enterprise's master data, htmx detection."""
 
 import os
+import re
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
 from django.http import FileResponse, Http404
+from django.utils.http import content_disposition_header
 
-from declarations.models import Enterprise, Membership
-from declarations.selectors import enterprises_for_user
-
-
-def member_enterprises(*, user) -> QuerySet[Enterprise]:
-    """Enterprises whose master data the user may change: its own, never a delegating exporter's."""
-    if user.is_superuser:
-        return Enterprise.objects.all()
-    return enterprises_for_user(user=user).filter(memberships__user=user).distinct()
-
-
-def require_member(*, user, enterprise: Enterprise) -> None:
-    """A visible enterprise the user is not a member of (a broker looking at its client): 403, nothing changes."""
-    if not member_enterprises(user=user).filter(pk=enterprise.pk).exists():
-        raise PermissionDenied
-
-
-def require_admin(*, user, enterprise: Enterprise) -> None:
-    if user.is_superuser:
-        return
-    if not Membership.objects.filter(user=user, enterprise=enterprise, role=Membership.Role.ADMIN).exists():
-        raise PermissionDenied
+# The permission checks live in declarations.permissions (shared with the API); re-exported for the views.
+from declarations.permissions import member_enterprises, require_admin, require_member  # noqa: F401
 
 
 def is_htmx(request) -> bool:
@@ -44,3 +24,15 @@ def private_file_response(field_file) -> FileResponse:
     # Never let a browser render an uploaded file inline as something else (HTML in a "PDF", say).
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+_UNSAFE_IN_FILE_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f\"'<>&\\`/:*?|\u2028\u2029]")
+
+
+def attachment_header(file_name: str) -> str:
+    """Content-Disposition for a download named after user data (a copNo stored before the identifier rule
+    existed may hold CR, LF or a quote): unsafe characters become "_" and Django's helper quotes the rest, so the
+    header can neither fail (a 500) nor gain a parameter."""
+    safe = _UNSAFE_IN_FILE_NAME.sub("_", file_name)
+    safe = "".join(char if char.isprintable() else "_" for char in safe)
+    return content_disposition_header(as_attachment=True, filename=safe)

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import models
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -35,10 +35,13 @@ from declarations.forms import (
     DeclarationForm,
     DeclarationLineFormSet,
 )
-from declarations.models import CatalogueItem, Declaration
+from declarations.models import CatalogueItem, CustomsEntryResult, Declaration
+from declarations.models.customs_entry import EntryResult
+from declarations.permissions import can_change_declaration, require_declaration_change
 from declarations.rules.finding import HEAD_FINDING_FIELDS, LINE_FINDING_FIELDS, Finding
 from declarations.selectors import (
     channel_advice,
+    channel_advice_and_value,
     declaration_events,
     declaration_for_user,
     declaration_goods_lines,
@@ -51,6 +54,7 @@ from declarations.selectors import (
     get_object_for_user,
     warehouses_for_user,
 )
+from declarations.services.customs_entry import customs_entry_allowed_now
 from declarations.services.declarations import (
     DeclarationNotEditable,
     declaration_copy,
@@ -58,7 +62,8 @@ from declarations.services.declarations import (
     declaration_save,
 )
 from declarations.services.submission import SubmissionBlocked, declaration_submit
-from declarations.views.common import is_htmx
+from declarations.services.submission_preview import declaration_submit_preview
+from declarations.views.common import attachment_header, is_htmx
 
 PAGE_SIZE = 25
 LINES_PREFIX = "lines"
@@ -425,7 +430,9 @@ def declaration_create(request):
 
 @login_required
 def declaration_edit(request, pk: int):
-    return _edit(request, _declaration(request, pk))
+    declaration = _declaration(request, pk)
+    require_declaration_change(user=request.user, declaration=declaration)
+    return _edit(request, declaration)
 
 
 @require_POST
@@ -487,8 +494,12 @@ def declaration_lines(request):
 @require_POST
 @login_required
 def declaration_copy_view(request, pk: int):
-    copy = declaration_copy(declaration=_declaration(request, pk), actor=request.user)
-    messages.success(request, _("Copied. Enter the waybill number of the new declaration."))
+    declaration = _declaration(request, pk)
+    require_declaration_change(user=request.user, declaration=declaration)
+    copy = declaration_copy(declaration=declaration, actor=request.user)
+    messages.success(
+        request, _("Copied as a new draft. Enter its own order number and waybill number before submitting.")
+    )
     return redirect("declaration_edit", pk=copy.pk)
 
 
@@ -496,6 +507,7 @@ def declaration_copy_view(request, pk: int):
 @login_required
 def declaration_delete_view(request, pk: int):
     declaration = _declaration(request, pk)
+    require_declaration_change(user=request.user, declaration=declaration)
     try:
         declaration_delete(declaration=declaration, actor=request.user)
     except DeclarationNotEditable as exc:
@@ -505,10 +517,29 @@ def declaration_delete_view(request, pk: int):
     return redirect("declaration_list")
 
 
-@require_POST
 @login_required
 def declaration_submit_view(request, pk: int):
-    declaration = _declaration(request, pk)
+    """GET (or a POST without ``confirm``): what will be sent, for the user to confirm; POST confirm: submit.
+
+    The confirmation carries a fingerprint of what was shown: should the declaration change in between, the
+    page is shown again instead of sending something the user did not see."""
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    declaration = declaration_for_user(user=request.user, pk=pk, columns=DETAIL_COLUMNS)
+    require_declaration_change(user=request.user, declaration=declaration)
+    preview = declaration_submit_preview(declaration=declaration)
+    confirmed = request.method == "POST" and request.POST.get("confirm")
+    if confirmed and request.POST.get("fingerprint") != preview.fingerprint:
+        messages.warning(request, _("The declaration changed since this page was shown; check it again."))
+        confirmed = False
+    if not confirmed:
+        context = {
+            "declaration": declaration,
+            "preview": preview,
+            "editable": declaration.status in EDITABLE_STATUSES,
+            "status_label": choice_labels(DeclarationStatus).get(declaration.status, declaration.status),
+        }
+        return render(request, "declarations/declaration_submit.html", context)
     try:
         declaration_submit(declaration=declaration, actor=request.user)
     except SubmissionBlocked as exc:
@@ -528,17 +559,32 @@ def _status_context(declaration):
     statuses = choice_labels(DeclarationStatus)
     sources = choice_labels(EventSource)
     events = declaration_events(declaration=declaration)
+    results = choice_labels(EntryResult)
+    setting = None  # the event that set the current status: its receipt is the "latest receipt"
     for event in events:
         event.from_label = statuses.get(event.from_status, event.from_status)
         event.to_label = statuses.get(event.to_status, event.to_status)
         event.source_label = sources.get(event.source, event.source)
+        event.entry = _entry_result(event)
+        if event.entry is not None:
+            event.entry.result_label = results.get(event.entry.result, event.entry.result)
+        if event.to_status == declaration.status and event.from_status != event.to_status:
+            setting = event
     return {
         "declaration": declaration,
         "status_label": statuses.get(declaration.status, declaration.status),
         "events": events,
+        "status_event": setting,
         "polling": declaration.status in POLLING_STATUSES,
         "progress": min(100, STATUS_RANK.get(declaration.status, 0) * 100 // released),
     }
+
+
+def _entry_result(event):
+    try:
+        return event.entry_result
+    except CustomsEntryResult.DoesNotExist:
+        return None
 
 
 def _number(value) -> str:
@@ -575,9 +621,18 @@ def declaration_detail(request, pk: int):
     for message in rendered:
         message.url = message_url.replace(str(_PK_MARK), str(message.pk))
     receipts = declaration_receipt_list(declaration=declaration)
+    context = _status_context(declaration)
+    moved = {event.receipt_id for event in context["events"] if event.receipt_id}
     for receipt in receipts:
         receipt.state_label = states.get(receipt.state, receipt.state)
-    context = _status_context(declaration)
+        if receipt.state == ReceiptState.APPLIED and receipt.pk not in moved:
+            # Read and matched, but the declaration was already there (e.g. the order's 120 in the list channel).
+            receipt.state_label = _("Recorded, status unchanged")
+    # the reason for the channel and the rate line ("610 USD × 7.10 (2026-12) = 4,331.00 CNY") share one context
+    advice, conversion = channel_advice_and_value(declaration=declaration, lines=lines)
+    from declarations.messages.customs_declaration import draft_split_note
+
+    changeable = can_change_declaration(user=request.user, declaration=declaration)
     context.update(
         {
             "lines": lines,
@@ -585,10 +640,17 @@ def declaration_detail(request, pk: int):
             "rendered": rendered,
             "receipts": receipts,
             "findings": [Finding.from_dict(d) for d in declaration.findings or []],
-            "editable": declaration.status in EDITABLE_STATUSES,
-            "deletable": declaration.status == DeclarationStatus.DRAFT and declaration.version == 0,
+            "editable": changeable and declaration.status in EDITABLE_STATUSES,
+            "deletable": changeable
+            and declaration.status == DeclarationStatus.DRAFT
+            and declaration.version == 0,
+            "changeable": changeable,
             "is_customs_declaration": declaration.effective_channel == Channel.CUSTOMS_DECLARATION,
-            "channel_reason": channel_reason(declaration, lines),
+            "entry_results": [e.entry for e in context["events"] if e.entry is not None],
+            "entry_result_allowed": customs_entry_allowed_now(declaration),
+            "channel_reason": advice.reason_message if declaration.recommended_channel else "",
+            "value_conversion": conversion,
+            "draft_split_note": draft_split_note(len(lines), declaration.order_no),
             "mode_label": choice_labels(Mode).get(declaration.mode, declaration.mode),
             "channel_label": channels.get(declaration.channel, declaration.channel),
             "recommended_channel_label": channels.get(
@@ -616,7 +678,7 @@ def declaration_message(request, pk: int, message_id: int):
     message = _message(request, pk, message_id)
     if request.GET.get("download"):
         response = HttpResponse(bytes(message.content), content_type="application/xml")
-        response["Content-Disposition"] = f'attachment; filename="{message.file_name}"'
+        response["Content-Disposition"] = attachment_header(message.file_name)
         return response
     return render(
         request,
@@ -638,7 +700,7 @@ def declaration_messages_zip(request, pk: int):
         for message in declaration.messages.order_by("version", "message_type"):
             archive.writestr(f"v{message.version}/{message.file_name}", bytes(message.content))
     response = HttpResponse(buffer.getvalue(), content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="{declaration.cop_no}_messages.zip"'
+    response["Content-Disposition"] = attachment_header(f"{declaration.cop_no}_messages.zip")
     return response
 
 
@@ -659,7 +721,7 @@ def declaration_draft_xlsx(request, pk: int):
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    response["Content-Disposition"] = f'attachment; filename="{declaration.cop_no}_declaration.xlsx"'
+    response["Content-Disposition"] = attachment_header(f"{declaration.cop_no}_declaration.xlsx")
     return response
 
 

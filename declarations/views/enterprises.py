@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 from declarations.forms import EnterpriseForm
 from declarations.identifiers import is_valid_customs_code, is_valid_uscc
 from declarations.models import Enterprise
+from declarations.models.enterprise import customs_code_taken
 from declarations.selectors import enterprises_for_user, get_object_for_user
 from declarations.services import enterprises as enterprise_services
 from declarations.views.common import require_admin
@@ -65,6 +66,11 @@ def enterprise_check(request, field: str):
     elif field == "customs_code":
         if value and not is_valid_customs_code(value):
             ok, message = False, _("Not a valid customs registration code (10 digits or capital letters).")
+        elif value:
+            pk = request.GET.get("pk", "")
+            if customs_code_taken(value, exclude_pk=int(pk) if pk.isdigit() else None):
+                # Short, as for the USCC: the form's error on saving says what to do instead.
+                ok, message = False, _("An enterprise with this code is already registered in the portal.")
     else:
         ok, message = False, ""
     if ok and value:

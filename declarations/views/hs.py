@@ -9,17 +9,20 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from declarations.models import HSCode
+from declarations.search import search_query
 
 LIMIT = 20
 
 
-def hs_search_codes(query: str):
-    query = query.strip()
+def hs_search_codes(raw: str):
+    """At most the first SEARCH_MAX_WORDS words of SEARCH_MAX_CHARS characters (declarations.search): a datalist
+    has no place for a message, and a few words already narrow HS descriptions down."""
+    bounded = search_query(raw)
+    query, words = bounded.text, bounded.words
     if not query:
         return HSCode.objects.none()
     if query.replace(".", "").isdigit():
         return HSCode.objects.filter(code__startswith=query.replace(".", "")).order_by("code")[:LIMIT]
-    words = [w for w in query.split() if w]
     return HSCode.objects.filter(reduce(and_, (Q(description__icontains=w) for w in words))).order_by(
         "-level", "code"
     )[:LIMIT]

@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -91,5 +92,7 @@ def job_report(request, pk: int):
 @require_GET
 def template_download(request):
     response = HttpResponse(template_bytes(), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="declarations-template.xlsx"'
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename="declarations-template.xlsx"
+    )
     return response

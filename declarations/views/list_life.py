@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from declarations.choices import DeclarationStatus
 from declarations.forms_master_bills import CancelForm
+from declarations.permissions import can_change_declaration, require_declaration_change
 from declarations.selectors import declaration_for_user
 from declarations.selectors_master_bills import master_bill_agents_for_user, master_bills_of_declaration
 from declarations.services.submission import SubmissionBlocked, declaration_cancel
@@ -26,7 +27,10 @@ def declaration_list_life(request, pk: int):
     bills = list(master_bills_of_declaration(declaration=declaration))
     for bill in bills:
         bill.linkable = bill.agent_id in agents  # another agent's bill: its number only, not its page
-    context = {"declaration": declaration, "bills": bills, "cancellable": _cancellable(declaration)}
+    cancellable = _cancellable(declaration) and can_change_declaration(
+        user=request.user, declaration=declaration
+    )
+    context = {"declaration": declaration, "bills": bills, "cancellable": cancellable}
     return render(request, "partials/declaration_list_life.html", context)
 
 
@@ -35,6 +39,7 @@ def declaration_list_life(request, pk: int):
 def declaration_cancel_view(request, pk: int):
     """GET: the cancellation form with what it asks of customs; POST: send CEB605 with the reason."""
     declaration = declaration_for_user(user=request.user, pk=pk)
+    require_declaration_change(user=request.user, declaration=declaration)  # the API's cancel runs the same
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

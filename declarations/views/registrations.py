@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from declarations.forms import AttachmentForm, RegistrationForm
+from declarations.review_selectors import registration_attachment_for_user
 from declarations.selectors import get_object_for_user, registrations_for_user
 from declarations.services import filings as filing_services
 from declarations.services.filings import registration_attachment_add, registration_submit
@@ -79,6 +80,8 @@ def registration_submit_view(request, pk: int):
 @require_GET
 @login_required
 def registration_attachment_download(request, pk: int, attachment_id: int):
-    """An attachment, only to users who may see the registration (another tenant's: 404)."""
-    attachment = get_object_for_user(_registration(request, pk).attachments.all(), pk=attachment_id)
+    """An attachment, only to users who may see the registration and to reviewers (another tenant's: 404)."""
+    attachment = registration_attachment_for_user(
+        user=request.user, registration_id=pk, attachment_id=attachment_id
+    )
     return private_file_response(attachment.file)

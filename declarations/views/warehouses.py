@@ -9,6 +9,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from declarations.forms import WarehouseDocumentForm, WarehouseForm
 from declarations.models import WarehouseDocument
+from declarations.permissions import require_filing_change, require_filing_submit
+from declarations.review_selectors import warehouse_document_for_user
 from declarations.selectors import get_object_for_user, warehouse_filings_for_user, warehouses_for_user
 from declarations.services import filings as filing_services
 from declarations.services.filings import REQUIRED_PROOF, warehouse_document_add, warehouse_filing_submit
@@ -43,11 +45,34 @@ def warehouse_edit(request, pk: int):
     form = WarehouseForm(
         request.POST or None, instance=warehouse, enterprises=member_enterprises(user=request.user)
     )
+    refile_fields = []
     if request.method == "POST" and form.is_valid():
-        filing_services.warehouse_save(warehouse=warehouse, **form.cleaned_data)
-        messages.success(request, _("Warehouse %(name)s saved.") % {"name": warehouse.name})
-        return redirect("warehouse_detail", pk=pk)
-    return render(request, "declarations/warehouse_form.html", {"form": form, "warehouse": warehouse})
+        try:
+            filing_services.warehouse_save(
+                warehouse=warehouse,
+                refile_confirmed=request.POST.get("confirm_refile") == "1",
+                actor=request.user,
+                **form.cleaned_data,
+            )
+        except filing_services.RefileNotConfirmed:
+            # Warn first: the same form again, with what will happen and a confirming button.
+            refile_fields = filing_services.warehouse_filing_changes(
+                warehouse=warehouse, fields=form.cleaned_data
+            )
+        else:
+            messages.success(request, _("Warehouse %(name)s saved.") % {"name": warehouse.name})
+            return redirect("warehouse_detail", pk=pk)
+    stored = warehouses_for_user(user=request.user).get(pk=pk)
+    return render(
+        request,
+        "declarations/warehouse_form.html",
+        {
+            "form": form,
+            "warehouse": stored,
+            "refile_fields": refile_fields,
+            "has_approved_filing": stored.approved_filing is not None,
+        },
+    )
 
 
 @login_required
@@ -80,7 +105,7 @@ def warehouse_filing_detail(request, pk: int):
     filing = _filing(request, pk)
     form = WarehouseDocumentForm(initial={"doc_type": REQUIRED_PROOF.get(filing.warehouse.ownership)})
     if request.method == "POST":
-        require_member(user=request.user, enterprise=filing.warehouse.enterprise)
+        require_filing_change(user=request.user, filing=filing)
         form = WarehouseDocumentForm(request.POST, request.FILES)
         if form.is_valid():
             try:
@@ -111,7 +136,7 @@ def warehouse_filing_detail(request, pk: int):
 @login_required
 def warehouse_filing_submit_view(request, pk: int):
     filing = _filing(request, pk)
-    require_member(user=request.user, enterprise=filing.warehouse.enterprise)
+    require_filing_submit(user=request.user, filing=filing)
     try:
         warehouse_filing_submit(filing=filing, actor=request.user)
     except ValidationError as exc:
@@ -124,6 +149,6 @@ def warehouse_filing_submit_view(request, pk: int):
 @require_GET
 @login_required
 def warehouse_document_download(request, pk: int, document_id: int):
-    """A proof document, only to users who may see the filing (another tenant's: 404)."""
-    document = get_object_for_user(_filing(request, pk).documents.all(), pk=document_id)
+    """A proof document, only to users who may see the filing and to reviewers (another tenant's: 404)."""
+    document = warehouse_document_for_user(user=request.user, filing_id=pk, document_id=document_id)
     return private_file_response(document.file)

@@ -23,7 +23,8 @@ def test_bulk_approve_registrations(admin_client_su, exporter_a, django_capture_
     ]
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client_su.post(
-            REG_URL, {"action": "approve_selected", "_selected_action": [r.pk for r in regs]}
+            REG_URL,
+            {"action": "approve_selected", "_selected_action": [r.pk for r in regs], "apply": "1"},
         )
     assert response.status_code == 302
     for reg in regs:
@@ -73,6 +74,8 @@ def test_reject_with_reason_notifies(admin_client_su, exporter_a, django_capture
 
 def test_approve_in_wrong_status_changes_nothing(admin_client_su, exporter_a):
     reg = f.RegistrationFactory(enterprise=exporter_a, status="draft")
-    admin_client_su.post(REG_URL, {"action": "approve_selected", "_selected_action": [reg.pk]})
+    admin_client_su.post(
+        REG_URL + "?review=all", {"action": "approve_selected", "_selected_action": [reg.pk], "apply": "1"}
+    )
     reg.refresh_from_db()
     assert (reg.status, reg.reviewed_at) == ("draft", None)

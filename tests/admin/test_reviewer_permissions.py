@@ -19,7 +19,8 @@ def test_group_is_idempotent():
 def test_reviewer_can_approve(reviewer_client, exporter_a):
     reg = f.RegistrationFactory(enterprise=exporter_a, status="submitted")
     response = reviewer_client.post(
-        "/admin/declarations/registration/", {"action": "approve_selected", "_selected_action": [reg.pk]}
+        "/admin/declarations/registration/",
+        {"action": "approve_selected", "_selected_action": [reg.pk], "apply": "1"},
     )
     assert response.status_code == 302
     reg.refresh_from_db()

@@ -176,6 +176,7 @@ def test_list_shows_only_own_jobs_newest_first(api_a, user_a, user_b):
         "create": 0,
         "update": 0,
         "reject": 0,
+        "kept": 0,
         "declarations": 0,
         "lines": 0,
         "errors": 0,

@@ -27,6 +27,7 @@ def test_9810_with_warehouse(live_server, page, login, user, codes):
     assert (declaration.mode, declaration.warehouse_id) == ("9810", filing.warehouse_id)
     assert [d for d in declaration.findings if d["severity"] == "error"] == []
     page.click(".summary form[action$='/submit/'] button")
+    page.click("#confirm-submit button")  # the confirmation of what will be sent
     page.wait_for_selector("#status-label[data-status=sent]")
     assert sorted(declaration.messages.values_list("message_type", flat=True)) == [
         "CEB303",

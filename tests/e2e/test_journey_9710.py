@@ -9,6 +9,7 @@ from declarations.services.filings import registration_review
 from declarations.services.receipts import receipts_ingest
 from declarations.services.simulation import customs_simulate
 from tests import factories as f
+from tests.documents import real_pdf
 from tests.e2e.helpers import fill_head, fill_line
 
 pytestmark = pytest.mark.e2e
@@ -36,7 +37,7 @@ def test_onboarding_to_release(live_server, page, login, user, codes, tmp_path):
     page.select_option("#id_enterprise_type", "exporter")
     page.click("form.card button[type=submit]")
     pdf = tmp_path / "licence.pdf"
-    pdf.write_bytes(b"%PDF-1.4 licence")
+    pdf.write_bytes(real_pdf("licence"))  # a real PDF: uploads are checked by structure
     page.fill("#id_title", "营业执照")
     page.set_input_files("#id_file", str(pdf))
     with page.expect_navigation():
@@ -55,6 +56,7 @@ def test_onboarding_to_release(live_server, page, login, user, codes, tmp_path):
     page.wait_for_selector("#finding-counts")
     assert page.inner_text("#finding-counts").startswith("0 ")
     page.click(".summary form[action$='/submit/'] button")
+    page.click("#confirm-submit button")  # the confirmation of what will be sent
     page.wait_for_selector("#status-label[data-status=sent]")
     declaration = Declaration.objects.get()
     # Customs answers; the page follows without a reload.

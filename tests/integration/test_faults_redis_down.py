@@ -17,6 +17,7 @@ from tests import factories as f
 from tests.integration import faults
 from tests.integration.conftest import wait_for
 from tests.integration.faults import Worker
+from tests.submit_confirm import _FINGERPRINT as FINGERPRINT
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 private_redis, fault_broker = faults.private_redis, faults.fault_broker  # fixtures shared by the fault tests
@@ -50,8 +51,10 @@ def test_submissions_during_a_redis_outage_are_dispatched_when_it_returns(fault_
         # One submission through the portal, as the user sees it ...
         client = Client()
         client.force_login(user)
+        url = reverse("declaration_submit", args=[declarations[0].pk])
+        fingerprint = FINGERPRINT.search(client.get(url).content.decode()).group(1)  # the confirmation page
         started = time.monotonic()
-        response = client.post(reverse("declaration_submit", args=[declarations[0].pk]))
+        response = client.post(url, {"confirm": "1", "fingerprint": fingerprint})
         timings = [time.monotonic() - started]
         assert response.status_code == 302
         assert response.url == reverse("declaration_detail", args=[declarations[0].pk])

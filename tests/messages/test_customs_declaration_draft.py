@@ -105,13 +105,69 @@ def test_untranslatable_codes_and_short_hs_codes_become_warnings():
     assert "Item 2: HS code 961700 is not a 10-digit code" in warnings
 
 
-def test_more_than_50_items_is_a_warning():
+def test_up_to_50_items_is_one_declaration():
+    declaration, lines = make_business_type(Mode.DIRECT, Channel.CUSTOMS_DECLARATION, line_count=50)
+
+    data = declaration_draft_data(declaration, lines)
+
+    assert [len(part["lines"]) for part in data["parts"]] == [50]
+    assert data["split_note"] == ""
+    assert [line["gnum"] for line in data["parts"][0]["lines"]] == list(range(1, 51))
+    workbook = load_workbook(io.BytesIO(render_declaration_xlsx(declaration, lines)))
+    assert workbook.sheetnames == ["Header", "Goods"]
+
+
+def test_more_than_50_items_split_into_numbered_declarations_of_at_most_50():
+    declaration, lines = make_business_type(Mode.DIRECT, Channel.CUSTOMS_DECLARATION, line_count=101)
+
+    with translation.override("en"):
+        data = declaration_draft_data(declaration, lines)
+
+    parts = data["parts"]
+    assert [(p["number"], p["count"], len(p["lines"])) for p in parts] == [(1, 3, 50), (2, 3, 50), (3, 3, 1)]
+    assert [(p["first"], p["last"]) for p in parts] == [(1, 50), (51, 100), (101, 101)]
+    # items are numbered from 1 in each declaration; the order line each came from is kept
+    assert [(line["gnum"], line["order_gnum"]) for line in parts[1]["lines"][:2]] == [(1, 51), (2, 52)]
+    for part in parts:
+        assert part["attached_documents"] == [
+            {"type": "10000004", "type_name": "跨境B2B出口单证", "number": declaration.order_no}
+        ]
+    assert sum(p["total_value"] for p in parts) == data["header"]["total_value"]
+    assert parts[2]["total_value"] == lines[100].total_price
+    assert "split into 3 numbered declarations" in data["split_note"]
+    assert declaration.order_no in data["split_note"]
+    assert not any("split it" in warning for warning in data["warnings"])
+    assert any("divide them among the 3 declarations" in warning for warning in data["warnings"])
+
+
+def test_split_workbook_has_a_header_and_goods_sheet_per_declaration():
+    declaration, lines = make_business_type(Mode.WAREHOUSE, Channel.CUSTOMS_DECLARATION, line_count=51)
+
+    with translation.override("en"):
+        workbook = load_workbook(io.BytesIO(render_declaration_xlsx(declaration, lines)))
+
+    assert workbook.sheetnames == ["Header 1", "Goods 1", "Header 2", "Goods 2"]
+    for number, items in ((1, 50), (2, 1)):
+        header = rows_by_label(workbook[f"Header {number}"])
+        assert header["Declaration"][2] == f"{number} / 2"
+        assert header["Attached document type"][2] == "10000004"
+        assert header["Attached document number"][2] == declaration.order_no
+        goods = list(workbook[f"Goods {number}"].iter_rows(min_row=3, values_only=True))
+        assert len(goods) == items
+        assert goods[0][0] == 1  # 项号 restarts in each declaration
+    assert header["Total value"][2] == pytest.approx(float(lines[50].total_price))
+
+
+def test_split_printable_page_says_so():
     declaration, lines = make_business_type(Mode.DIRECT, Channel.CUSTOMS_DECLARATION, line_count=51)
 
     with translation.override("en"):
-        warnings = declaration_draft_data(declaration, lines)["warnings"]
+        html = render_declaration_html(declaration, lines)
 
-    assert any("51 goods items" in warning for warning in warnings)
+    assert "split into 2 numbered declarations" in html
+    assert "Declaration 1 of 2: order lines 1–50" in html
+    assert "Declaration 2 of 2: order lines 51–51" in html
+    assert html.count("<td>10000004</td><td>跨境B2B出口单证</td><td>" + declaration.order_no + "</td>") == 2
 
 
 def rows_by_label(sheet):

@@ -33,6 +33,7 @@ FACTORIES = [
     f.NotificationFactory,
     f.ImportJobFactory,
     f.TaskDispatchFactory,
+    f.CustomsEntryResultFactory,
 ]
 
 

@@ -39,6 +39,15 @@ def _in(currency: str):
     return steps(set_head(currency=currency), set_line(currency=currency))
 
 
+def _today(day: datetime.date):
+    """The day the rules run (a draft is declared when it is submitted: its rate month is today's)."""
+
+    def apply(s):
+        s.update_ctx(today=lambda: day)
+
+    return apply
+
+
 CASES = [
     Case("TOTAL_PRICE_MISMATCH", "totalPrice", 1, bad=set_line(total_price=D("3199.99999"))),
     Case(
@@ -86,16 +95,16 @@ CASES = [
         "EXCHANGE_RATE_MISSING",
         "currency",
         None,
-        bad=steps(_in("300"), set_head(ie_date=datetime.date(2025, 7, 1))),
-        ok=steps(_in("300"), set_head(ie_date=datetime.date(2025, 6, 30))),
+        bad=steps(_in("300"), _today(datetime.date(2025, 7, 1))),
+        ok=steps(_in("300"), _today(datetime.date(2025, 6, 30))),
     ),
     Case(
         "EXCHANGE_RATE_MISSING",
         "currency",
         None,
-        bad=steps(_in("300"), set_head(channel="", ie_date=datetime.date(2025, 7, 1))),
+        bad=steps(_in("300"), set_head(channel=""), _today(datetime.date(2025, 7, 1))),
         ok=steps(
-            _in("300"), set_head(channel=Channel.CUSTOMS_DECLARATION, ie_date=datetime.date(2025, 7, 1))
+            _in("300"), set_head(channel=Channel.CUSTOMS_DECLARATION), _today(datetime.date(2025, 7, 1))
         ),
         name="needed-for-recommendation",
     ),
@@ -137,7 +146,7 @@ def test_rule_does_not_fire_on_near_miss(case):
 def test_rate_missing_names_currency_and_month():
     s = scenario()
     _in("300")(s)
-    s.head.ie_date = datetime.date(2025, 7, 9)
+    _today(datetime.date(2025, 7, 9))(s)
     (finding,) = [f for f in engine(s) if f.code == "EXCHANGE_RATE_MISSING"]
     assert finding.params == {"currency": "300 (EUR)", "month": "2025-07"}
     assert "300 (EUR)" in finding.message and "2025-07" in finding.message
@@ -164,7 +173,7 @@ def test_no_rate_needed_when_a_line_excludes_the_list_anyway():
     s = scenario()
     _in("300")(s)
     s.head.channel = ""
-    s.head.ie_date = datetime.date(2025, 7, 1)
+    _today(datetime.date(2025, 7, 1))(s)
     s.lines[0].licence = True
     assert "EXCHANGE_RATE_MISSING" not in [f.code for f in engine(s)]
 
@@ -181,7 +190,7 @@ def test_over_limit_params():
     s = scenario()
     set_line(price=D("50.01"), total_price=D("5001"))(s)
     (finding,) = [f for f in engine(s) if f.code == "LIST_VALUE_OVER_LIMIT"]
-    assert finding.params == {"value_cny": "5001", "limit": "5000"}
+    assert finding.params == {"value_cny": "5001", "limit": "5000", "conversion": "5001 CNY"}
 
 
 def test_limit_comes_from_the_context():

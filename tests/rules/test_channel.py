@@ -99,10 +99,14 @@ def test_eligible_ticket_is_recommended_the_list():
         (
             set_line(price=Decimal("60"), total_price=Decimal("6000")),
             "LIST_VALUE_OVER_LIMIT",
-            {"value_cny": "6000", "limit": "5000"},
+            {"value_cny": "6000", "limit": "5000", "conversion": "6000 CNY"},
         ),
         (
-            steps(set_head(currency="300", ie_date=datetime.date(2025, 1, 2)), set_line(currency="300")),
+            steps(
+                set_head(currency="300"),
+                set_line(currency="300"),
+                lambda s: s.update_ctx(today=lambda: datetime.date(2025, 1, 2)),  # declared in January
+            ),
             "EXCHANGE_RATE_MISSING",
             {"currency": "300 (EUR)", "month": "2025-01"},
         ),

@@ -3,8 +3,51 @@
 import pytest
 
 from declarations.choices import Mode
+from declarations.rules.calendar import check_calendar_values
 from declarations.rules.codes import check_codes, gtin_check_digit_ok, is_six_digit_hs
-from tests.rules.helpers import Case, run_failing, run_passing, scenario, set_head, set_line, steps
+from tests.rules.helpers import (
+    COUNTRIES,
+    CURRENCIES,
+    OFFICES,
+    Case,
+    run_failing,
+    run_passing,
+    scenario,
+    set_head,
+    set_line,
+    steps,
+)
+
+
+def _as_customs_applies_them(s):
+    """The context as from_db builds it from the fixtures' flags: DEM obsolete, 142/999 no destination,
+    headquarters 0000 and the directorate heading 5100 not declarable."""
+    s.update_ctx(
+        currencies=CURRENCIES | {"304"},
+        inactive_currencies=frozenset({"304"}),
+        countries=COUNTRIES | {"142", "999"},
+        non_destination_countries=frozenset({"142", "999", "701", "702"}),
+        customs_offices=OFFICES | {"0000"},
+        non_declarable_offices=frozenset({"0000", "5100"}),
+    )
+
+
+def _customs(*functions):
+    return steps(_as_customs_applies_them, *functions)
+
+
+def _dates(s):
+    return check_calendar_values(
+        s.extra.get("dates", [("ieDate", "20250618"), ("appTime", "20250618093000")])
+    )
+
+
+def _date(element, text):
+    def apply(s):
+        s.extra["dates"] = [(element, text)]
+
+    return apply
+
 
 CASES = [
     Case(
@@ -52,6 +95,78 @@ CASES = [
         ok=set_line(bar_code="4006381333931"),
     ),
     Case("BARCODE_CHECK_DIGIT", "barCode", 1, bad=set_line(bar_code="036000291453"), name="upc-a"),
+    Case(
+        "CURRENCY_INACTIVE",
+        "currency",
+        None,
+        bad=_customs(set_head(currency="304"), set_line(currency="304")),
+        ok=_customs(set_head(currency="300"), set_line(currency="300")),
+    ),
+    Case(
+        "CURRENCY_INACTIVE",
+        "currency",
+        1,
+        bad=_customs(set_line(currency="304")),
+        ok=_customs(set_line(currency="142")),
+        name="line",
+    ),
+    # the clean twin: origin 142 (made in China) on a goods line is what the table allows for origin
+    Case(
+        "COUNTRY_NOT_DESTINATION",
+        "country",
+        None,
+        bad=_customs(set_head(country="142")),
+        ok=_customs(set_line(country="142")),
+    ),
+    Case(
+        "COUNTRY_NOT_DESTINATION",
+        "country",
+        None,
+        bad=_customs(set_head(country="999")),
+        ok=_customs(set_line(country="999"), set_head(country="303")),
+        name="neutral-packaging",
+    ),
+    Case(
+        "CUSTOMS_OFFICE_NOT_DECLARABLE",
+        "customsCode",
+        None,
+        bad=_customs(set_head(customs_code="0000")),
+        ok=_customs(set_head(customs_code="5141")),
+    ),
+    Case(
+        "CUSTOMS_OFFICE_NOT_DECLARABLE",
+        "portCode",
+        None,
+        bad=_customs(set_head(port_code="5100")),
+        ok=_customs(set_head(port_code="2233")),
+        name="port-directorate",
+    ),
+    Case(
+        "INVALID_CALENDAR_DATE",
+        "ieDate",
+        None,
+        bad=_date("ieDate", "20261305"),
+        ok=_date("ieDate", "20261231"),
+        check=_dates,
+    ),
+    Case(
+        "INVALID_CALENDAR_DATE",
+        "appTime",
+        None,
+        bad=_date("appTime", "20250230120000"),
+        ok=_date("appTime", "20240229235959"),
+        check=_dates,
+        name="app-time",
+    ),
+    Case(
+        "INVALID_CALENDAR_DATE",
+        "appTime",
+        None,
+        bad=_date("appTime", "20250618240000"),
+        ok=_date("appTime", "20250618000000"),
+        check=_dates,
+        name="hour-24",
+    ),
 ]
 
 

@@ -167,6 +167,58 @@ CASES = [
         name="totalPrice",
     ),
     Case("LINE_MISSING", "gnum", 2, bad=_drop_line(1), ok=_reverse_lines, check=_pair, lines=2),
+    # A copy keeps its source's numbers until the user changes them (rules/copies.py).
+    Case(
+        "COPY_ORDER_NO_UNCHANGED",
+        "orderNo",
+        None,
+        bad=set_head(copy_of_order_no="SRC-ORDER-1", order_no="SRC-ORDER-1-COPY"),
+        ok=set_head(copy_of_order_no="SRC-ORDER-1", order_no="NEW-ORDER-2"),
+    ),
+    Case(
+        "COPY_ORDER_NO_UNCHANGED",
+        "orderNo",
+        None,
+        bad=set_head(copy_of_order_no="SRC-ORDER-1", order_no="SRC-ORDER-1"),
+        ok=set_head(copy_of_order_no="", order_no="SRC-ORDER-1-COPY"),
+        name="source number",
+    ),
+    Case(
+        "COPY_WAYBILL_UNCHANGED",
+        "logisticsNo",
+        None,
+        bad=set_head(
+            copy_of_order_no="SRC-ORDER-1", copy_of_logistics_no="SF0000000001", logistics_no="SF0000000001"
+        ),
+        ok=set_head(
+            copy_of_order_no="SRC-ORDER-1", copy_of_logistics_no="SF0000000001", logistics_no="SF0000000002"
+        ),
+    ),
+    Case(
+        "COPY_WAYBILL_UNCHANGED",
+        "logisticsNo",
+        None,
+        bad=set_head(
+            copy_of_order_no="SRC-ORDER-1",
+            copy_of_logistics_no="SF0000000001",
+            channel="customs_declaration",
+            logistics_no="",
+        ),
+        ok=set_head(
+            copy_of_order_no="SRC-ORDER-1",
+            copy_of_logistics_no="",
+            channel="customs_declaration",
+            logistics_no="",
+        ),
+        name="empty in the customs declaration channel",
+    ),
+    Case(
+        "WAREHOUSE_COUNTRY_MISMATCH",
+        "country",
+        None,
+        bad=lambda s: set_head(mode=Mode.WAREHOUSE, warehouse=make_warehouse(), country="303")(s),
+        ok=lambda s: set_head(mode=Mode.WAREHOUSE, warehouse=make_warehouse(), country="502")(s),
+    ),
 ]
 
 

@@ -144,3 +144,48 @@ def test_default_rate_is_ten_a_minute_in_production_settings():
 
     assert importlib.reload(production).API_TOKEN_THROTTLE_RATE == "10/min"
     assert reverse("api-token") == "/api/token/"
+
+
+# --- one address, many usernames (declarations.login_throttle) -----------------------------------------------
+
+
+def test_ip_limit_default_is_twenty_failures_in_the_cool_off():
+    assert settings.LOGIN_IP_FAILURE_LIMIT == 20
+    assert settings.AUTHENTICATION_BACKENDS[1] == "declarations.login_throttle.IpLoginThrottleBackend"
+
+
+@override_settings(LOGIN_IP_FAILURE_LIMIT=6)
+def test_one_address_trying_many_usernames_is_locked_out(axes_on, alice):
+    # One failure for each of six usernames: none reaches the per-username limit of 5, the address does.
+    for n in range(6):
+        assert _login(Client(), "wrong", username=f"sprayed{n}", ip="10.9.9.9").status_code == 200
+    client = Client()
+    response = _login(client, PASSWORD, ip="10.9.9.9")  # even the right password of a real account
+    assert response.status_code == 429
+    assert "从您的地址对多个账户的登录失败次数过多" in response.content.decode()  # zh-hans, the default
+    assert "_auth_user_id" not in client.session
+    # The token endpoint asks the same backends: no token from that address either.
+    api = APIClient(REMOTE_ADDR="10.9.9.9")
+    response = api.post("/api/token/", {"username": "alice", "password": PASSWORD}, format="json")
+    assert response.status_code in (400, 429)
+    assert "token" not in response.json()
+    # Another address is not affected.
+    assert _login(Client(), PASSWORD, ip="10.9.9.10").status_code == 302
+
+
+@override_settings(LOGIN_IP_FAILURE_LIMIT=6)
+def test_address_lock_ends_after_the_cool_off(axes_on, alice):
+    for n in range(6):
+        _login(Client(), "wrong", username=f"sprayed{n}", ip="10.9.9.11")
+    assert _login(Client(), PASSWORD, ip="10.9.9.11").status_code == 429
+    AccessAttempt.objects.update(
+        attempt_time=datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=16)
+    )
+    assert _login(Client(), PASSWORD, ip="10.9.9.11").status_code == 302
+
+
+@override_settings(LOGIN_IP_FAILURE_LIMIT=6)
+def test_below_the_address_limit_logins_go_on(axes_on, alice):
+    for n in range(5):
+        _login(Client(), "wrong", username=f"sprayed{n}", ip="10.9.9.12")
+    assert _login(Client(), PASSWORD, ip="10.9.9.12").status_code == 302

@@ -49,6 +49,7 @@ OBJECT_ROUTES: dict[str, Kwargs] = {
     "declaration_messages_zip": lambda a: {"pk": a.declaration.pk},
     "declaration_draft_xlsx": lambda a: {"pk": a.customs.pk},
     "declaration_draft_print": lambda a: {"pk": a.customs.pk},
+    "declaration_customs_result": lambda a: {"pk": a.customs.pk},
     "catalogue_edit": lambda a: {"pk": a.catalogue_item.pk},
     "catalogue_delete": lambda a: {"pk": a.catalogue_item.pk},
     "imports:job": lambda a: {"pk": a.import_job.pk},
@@ -71,6 +72,8 @@ OBJECT_ROUTES: dict[str, Kwargs] = {
     "api-declaration-submit": lambda a: {"pk": a.declaration.pk},
     "api-declaration-validate": lambda a: {"pk": a.declaration.pk},
     "api-declaration-cancel": lambda a: {"pk": a.released.pk},
+    "api-declaration-customs-results": lambda a: {"pk": a.customs.pk},
+    "api-declaration-submit-preview": lambda a: {"pk": a.declaration.pk},
     "api-message-detail": lambda a: {"pk": a.message.pk},
     "api-message-download": lambda a: {"pk": a.message.pk},
     "api-import-detail": lambda a: {"pk": a.import_job.pk},
@@ -98,7 +101,7 @@ SHARED_ROUTES: dict[str, Kwargs] = {
 UNNAMED_ROUTES = {"api/^.*/$": "/api/no-such-route/"}
 
 # Routes an anonymous visitor may use (log in, switch language, the API's token endpoint and documentation).
-PUBLIC_ROUTES = {"healthz", "login", "set_language", "api-token", "api-schema", "api-docs"}
+PUBLIC_ROUTES = {"healthz", "login", "set_language", "api-token", "api-schema", "api-docs", "favicon"}
 
 REFUSED = {401, 403, 404, 405}
 WEB_METHODS = ("get", "post")
@@ -199,6 +202,10 @@ def _web_payload(tenant: TenantA, enterprise, warehouse) -> dict:
         "username": "hostile-user",
         "password": "wrong",
         "reason": "HOSTILE",
+        # 报关单 result (a valid entry number and date: only the tenancy check may refuse it)
+        "entry_no": "514120261000012345",
+        "result": "released",
+        "result_date": "2025-06-02",
     }
 
 
@@ -259,6 +266,9 @@ def _api_payload(tenant: TenantA, enterprise, warehouse) -> dict:
             }
         ],
         "reason": "HOSTILE",
+        "entryNo": "514120261000012345",
+        "result": "released",
+        "resultDate": "2025-06-02",
         "id": tenant.declaration.pk,
         "declaration": tenant.declaration.pk,
         "warehouse": warehouse.pk,

@@ -85,9 +85,11 @@ def test_out_of_order_receipt_never_moves_backwards(sent_declaration):
     receipts = _apply(_inventory_receipt(sent_declaration, "120", seconds=1))
     assert _status(sent_declaration) == DeclarationStatus.RELEASED
     assert receipts[0].state == ReceiptState.STALE
-    # The stale receipt is still on the timeline, without a status change.
+    # The stale receipt is on the receipts table only, never a timeline line (issue 22).
     last = StatusEvent.objects.filter(declaration=sent_declaration).last()
-    assert (last.from_status, last.to_status, last.return_status) == ("released", "released", "120")
+    assert (last.from_status, last.to_status, last.return_status) == ("sent", "released", "800")
+    assert StatusEvent.objects.filter(declaration=sent_declaration).count() == 1
+    assert Declaration.objects.get(pk=sent_declaration.pk).last_return_status == "800"
 
 
 def test_duplicate_receipt_changes_nothing(sent_declaration):

@@ -4,13 +4,14 @@ from django.urls import reverse
 from declarations.choices import DeclarationStatus
 from declarations.models import Declaration, StatusEvent
 from tests import factories as f
+from tests.submit_confirm import confirm_submit
 
 pytestmark = pytest.mark.django_db
 
 
 def test_submit_renders_and_sends(client_a, clean_declaration, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        response = client_a.post(reverse("declaration_submit", args=[clean_declaration.pk]))
+        response = confirm_submit(client_a, clean_declaration.pk)
     assert response["Location"] == reverse("declaration_detail", args=[clean_declaration.pk])
     clean_declaration.refresh_from_db()
     assert clean_declaration.status == DeclarationStatus.SENT
@@ -19,7 +20,7 @@ def test_submit_renders_and_sends(client_a, clean_declaration, django_capture_on
 
 def test_submit_with_errors_is_blocked(client_a, clean_declaration):
     Declaration.objects.filter(pk=clean_declaration.pk).update(customs_code="9999")
-    response = client_a.post(reverse("declaration_submit", args=[clean_declaration.pk]))
+    response = confirm_submit(client_a, clean_declaration.pk)
     assert response["Location"] == reverse("declaration_edit", args=[clean_declaration.pk])
     clean_declaration.refresh_from_db()
     assert clean_declaration.status == DeclarationStatus.DRAFT

@@ -7,6 +7,7 @@ from django.urls import reverse
 from declarations.choices import DeclarationStatus
 from declarations.models import Declaration
 from tests import factories as f
+from tests.submit_confirm import confirm_submit
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def sent(client_a, clean_declaration, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        client_a.post(reverse("declaration_submit", args=[clean_declaration.pk]))
+        confirm_submit(client_a, clean_declaration.pk)
     clean_declaration.refresh_from_db()
     return clean_declaration
 

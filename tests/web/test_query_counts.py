@@ -101,8 +101,8 @@ def test_declaration_detail(client_a, user_a, exporter_a, django_assert_num_quer
     declaration = populate(exporter_a, user_a, count, lines=lines)[-1]
     # + the declaration (joined to enterprise, agent, warehouse; the user's enterprises as a subquery), its lines
     # (read once), currencies and the USD rate (channel advice), events (joined to receipt and actor), messages,
-    # receipts.
-    with django_assert_num_queries(SESSION_AND_USER + 7):
+    # receipts; and whether the user may change it (declarations.permissions: member, or a live delegation).
+    with django_assert_num_queries(SESSION_AND_USER + 8):
         response = client_a.get(reverse("declaration_detail", args=[declaration.pk]))
     assert response.status_code == 200
     assert len(response.context["lines"]) == lines
@@ -126,8 +126,9 @@ def test_status_fragment(client_a, user_a, exporter_a, django_assert_num_queries
 def test_dashboard(client_a, user_a, exporter_a, django_assert_num_queries, count):
     populate(exporter_a, user_a, count)
     # + enterprise ids, counts by status, rates, line values and counts by month/mode/channel, the enterprises,
-    # receipts needing attention (joined to their declaration), the ten most recent declarations.
-    with django_assert_num_queries(SESSION_AND_USER + 8):
+    # receipts needing attention (joined to their declaration), the ten most recent declarations, the user's
+    # recent uploads.
+    with django_assert_num_queries(SESSION_AND_USER + 9):
         response = client_a.get(reverse("home"))
     assert response.context["total"] == count
     assert len(response.context["attention"]) == min(count, 10)
@@ -142,6 +143,7 @@ def test_dashboard(client_a, user_a, exporter_a, django_assert_num_queries, coun
         ("502", {}, "LIST_ELIGIBLE"),
         ("502", {"total_price": Decimal("1000"), "price": Decimal("10")}, "LIST_VALUE_OVER_LIMIT"),
         ("300", {}, "EXCHANGE_RATE_MISSING"),
+        ("304", {}, "VALUE_UNKNOWN"),  # an obsolete currency (DEM) has no value, not a missing rate
         ("142", {"licence": True}, "LIST_NEEDS_LICENCE"),
     ],
 )

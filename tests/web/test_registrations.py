@@ -5,12 +5,15 @@ from django.urls import reverse
 from declarations.choices import ReviewStatus
 from declarations.models import Registration, RegistrationAttachment
 from tests import factories as f
+from tests.documents import real_pdf
 
 pytestmark = pytest.mark.django_db
 
 
-def _pdf(name="licence.pdf", data=b"%PDF-1.4 licence"):
-    return SimpleUploadedFile(name, data, content_type="application/pdf")
+def _pdf(name="licence.pdf", data=None):
+    return SimpleUploadedFile(
+        name, real_pdf("licence") if data is None else data, content_type="application/pdf"
+    )
 
 
 def test_file_upload_submit(client_a, exporter_a, office):

@@ -6,6 +6,7 @@ from declarations.choices import ReviewStatus
 from declarations.forms import MAX_UPLOAD_BYTES
 from declarations.models import OverseasWarehouse, WarehouseDocument, WarehouseFiling
 from tests import factories as f
+from tests.documents import real_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +37,7 @@ def test_create_warehouse_then_file_upload_submit(client_a, exporter_a):
     client_a.post(reverse("warehouse_filing_submit", args=[filing.pk]))
     filing.refresh_from_db()
     assert filing.status == ReviewStatus.DRAFT
-    pdf = SimpleUploadedFile("lease.pdf", b"%PDF-1.4 lease", content_type="application/pdf")
+    pdf = SimpleUploadedFile("lease.pdf", real_pdf("lease"), content_type="application/pdf")
     client_a.post(reverse("warehouse_filing_detail", args=[filing.pk]), {"doc_type": "lease", "file": pdf})
     client_a.post(reverse("warehouse_filing_submit", args=[filing.pk]))
     filing.refresh_from_db()

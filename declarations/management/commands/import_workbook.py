@@ -69,6 +69,10 @@ class Command(BaseCommand):
                 "warnings": counts.get("warnings", 0),
             }
         )
+        if counts.get("kept"):
+            self.stdout.write(
+                _("%(kept)s rows kept: already stored by an earlier run.") % {"kept": counts["kept"]}
+            )
         if "submitted" in counts:
             self.stdout.write(
                 _("Submitted %(submitted)s: %(sent)s sent to the outbox, %(failed)s could not be rendered.")

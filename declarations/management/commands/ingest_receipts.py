@@ -21,5 +21,13 @@ class Command(BaseCommand):
             )
             % summary.as_dict()
         )
+        if summary.reclaimed or summary.deferred:
+            self.stdout.write(
+                _(
+                    "%(reclaimed)d files left in processing/ by a stopped process were taken again; "
+                    "%(deferred)d given back to the inbox (database unavailable)."
+                )
+                % summary.as_dict()
+            )
         for failure in summary.failures:
             self.stderr.write(failure)
