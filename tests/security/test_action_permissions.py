@@ -12,6 +12,7 @@ from declarations import permissions
 from declarations.choices import DeclarationStatus, ReviewStatus
 from declarations.models import Declaration, Delegation, Membership, WarehouseFiling
 from tests import factories as f
+from tests.submit_confirm import confirm_submit
 
 pytestmark = pytest.mark.django_db
 
@@ -130,7 +131,8 @@ def _web_edit_page(user, d):
 
 
 def _web_submit(user, d):
-    return _web(user).post(reverse("declaration_submit", args=[d.pk]))
+    # As a user submits: the confirmation page, then its confirm POST (both run the permission check).
+    return confirm_submit(_web(user), d.pk)
 
 
 def _web_delete(user, d):
