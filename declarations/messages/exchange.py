@@ -14,6 +14,7 @@ import os
 import re
 import secrets
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -366,18 +367,26 @@ def _claim_one(directory: Path, processing: Path, name: str) -> Path | None:
         return None
 
 
-def inbox_claims(directory: Path):
+def inbox_names(directory: Path) -> list[str]:
+    """Names of the receipts lying directly in the inbox (not yet claimed), sorted."""
+    with os.scandir(Path(directory)) as entries:
+        return sorted(entry.name for entry in entries if _is_receipt_candidate(entry))
+
+
+def inbox_claims(directory: Path, *, order: Callable[[str], object] | None = None):
     """Yield the receipts lying directly in the inbox, claiming each (a move into processing/) only when the
     caller asks for it: a process killed mid-run leaves at most the file it was working on in processing/,
-    and that one is re-claimed by ``inbox_reclaim_stale`` once the bound has passed.
+    and that one is re-claimed by ``inbox_reclaim_stale`` once the bound has passed. ``order`` sorts the
+    names (default: by name).
 
     Another worker may claim a file first: it is skipped, so no two workers ever hold the same receipt.
     """
     directory = Path(directory)
     processing = directory / PROCESSING
     processing.mkdir(parents=True, exist_ok=True)
-    with os.scandir(directory) as entries:
-        names = sorted(entry.name for entry in entries if _is_receipt_candidate(entry))
+    names = inbox_names(directory)
+    if order is not None:
+        names.sort(key=order)
     for name in names:
         try:
             claimed = _claim_one(directory, processing, name)

@@ -288,39 +288,45 @@ def _claim_stale_seconds() -> float:
 
 
 def receipts_ingest(*, directory: Path | None = None, stale_after: float | None = None) -> IngestSummary:
-    """Apply the inbox's receipts, moving each file to processed/ or failed/ (never deleted).
+    """Apply the inbox's receipts one file at a time, moving each to processed/ or failed/ (never deleted).
 
     First, processing/ entries older than ``stale_after`` seconds (left by a killed process) go back to the
-    inbox. The files are then read and applied in the order of their receipts' own time and sequence
+    inbox. The files are then applied in the order of their receipts' own time and sequence
     (``receipt_order_key``), not in the order or under the names they arrived with: a release receipt that
-    lands before the "declaring" one still gives the timeline declaring → … → released. A file stays one unit
-    (all its entries or none); its entries are applied in their own order, and the file at its earliest one.
-    Whatever goes wrong with one file sends it to failed/ with the reason and the others continue, except an
-    unreachable database: that file and the ones after it go back to the inbox and the run stops.
+    lands before the "declaring" one still gives the timeline declaring → … → released. To know that order the
+    inbox is read once without claiming anything; each file is claimed only when its turn comes. A file stays
+    one unit (all its entries or none), its entries applied in their own order. Whatever goes wrong with one
+    file sends it to failed/ with the reason and the others continue, except an unreachable database: the
+    file goes back to the inbox and the run stops (the next run takes it again).
     """
     directory = Path(directory or settings.INBOX_DIR)
     summary = IngestSummary()
     bound = _claim_stale_seconds() if stale_after is None else stale_after
     summary.reclaimed = len(exchange.inbox_reclaim_stale(directory, older_than=bound))
-    readable = []
-    for path in exchange.inbox_claims(directory):
+    keys = {name: _file_order_key(directory / name) for name in exchange.inbox_names(directory)}
+    for path in exchange.inbox_claims(directory, order=lambda name: (keys.get(name, ()), name)):
         summary.files += 1
-        parsed = _read_file(path, directory=directory, summary=summary)
-        if parsed is not None:
-            readable.append(parsed)
-    readable.sort(key=lambda item: item[:2])
-    for index, (_key, _name, path, raw, entries) in enumerate(readable):
         try:
-            _apply_file(path, raw, entries, directory=directory, summary=summary)
+            _ingest_file(path, directory=directory, summary=summary)
         except (OperationalError, InterfaceError) as exc:
             logger.warning("receipt %s deferred, the database is unavailable: %s", path.name, exc)
-            for _k, _n, later, _r, _e in readable[index:]:
-                _release(later, directory=directory, summary=summary)
+            _release(path, directory=directory, summary=summary)
             break
         except Exception as exc:  # one bad file must not stop the inbox
             logger.exception("receipt %s could not be applied", path.name)
             _quarantine(path, directory=directory, summary=summary, reason=_error_reason(exc))
     return summary
+
+
+def _file_order_key(path: Path) -> tuple:
+    """The order key of a file's earliest receipt; () (first) for a file that cannot be read or parsed, which
+    is then claimed and sent to failed/ with its reason."""
+    try:
+        with path.open("rb") as fh:
+            entries = parse_receipt(fh.read(settings.RECEIPT_MAX_BYTES + 1))
+    except (ReceiptRejected, OSError):
+        return ()
+    return min(receipt_order_key(e, i) for i, e in enumerate(entries))
 
 
 def _error_reason(exc: Exception) -> str:
@@ -345,9 +351,7 @@ def _quarantine(path: Path, *, directory: Path, summary: IngestSummary, reason: 
         logger.exception("receipt %s could not be moved to failed/", path.name)
 
 
-def _read_file(path: Path, *, directory: Path, summary: IngestSummary):
-    """(order key, name, path, raw, entries in their own order), or None when the file is unreadable (it is
-    recorded and moved to failed/)."""
+def _ingest_file(path: Path, *, directory: Path, summary: IngestSummary) -> None:
     raw = b""
     try:
         with path.open("rb") as fh:
@@ -358,12 +362,9 @@ def _read_file(path: Path, *, directory: Path, summary: IngestSummary):
         reason = str(exc)
         receipt_reject(raw=raw[: settings.RECEIPT_MAX_BYTES], file_name=path.name, reason=reason)
         _quarantine(path, directory=directory, summary=summary, reason=reason)
-        return None
+        return
     ordered = sorted(((receipt_order_key(e, i), e) for i, e in enumerate(entries)), key=lambda pair: pair[0])
-    return ordered[0][0], path.name, path, raw, [e for _key, e in ordered]
-
-
-def _apply_file(path: Path, raw: bytes, entries: list, *, directory: Path, summary: IngestSummary) -> None:
+    entries = [e for _key, e in ordered]
     digest = hashlib.sha256(raw).hexdigest()
     # One transaction per file (all of it or none, so a re-run after a crash applies it whole); the entries
     # per file are bounded (RECEIPT_MAX_ENTRIES) and the bytes stored once, which keeps it short.
