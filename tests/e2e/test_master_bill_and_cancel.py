@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils import translation
 
 from declarations.choices import DeclarationStatus
-from declarations.models import Declaration, MasterBill, Membership
+from declarations.models import Declaration, MasterBill, Membership, RenderedMessage
 from declarations.services.receipts import receipts_ingest
 from declarations.services.simulation import customs_simulate
 from tests import factories as f
@@ -111,3 +111,31 @@ def test_exporter_cancels_a_released_list(live_server, page, login, user, codes,
     page.wait_for_url(f"{live_server.url}{prefix}/declarations/{released.pk}/")
     assert Declaration.objects.get(pk=released.pk).status == DeclarationStatus.CANCEL_REQUESTED
     _shot(page, f"cancel-done-{language}-{width}")
+
+
+@pytest.mark.parametrize("language,width", [("zh-hans", 390), ("en", 1280)])
+def test_site_operator_sends_arrival_for_a_batch(
+    live_server, page, login, user, codes, exchange, language, width
+):
+    operator = f.EnterpriseFactory(name="示例监管场所经营有限公司", is_exporter=False, is_site_operator=True)
+    Membership.objects.create(user=user, enterprise=operator, role=Membership.Role.ADMIN)
+    agent = f.EnterpriseFactory()
+    lists = [_released(agent, n) for n in (1, 2)]
+    Declaration.objects.filter(pk__in=[d.pk for d in lists]).update(site_operator=operator)
+    page.set_viewport_size({"width": width, "height": 900})
+    login(user)
+    prefix = "/en" if language == "en" else ""
+    page.goto(f"{live_server.url}{prefix}/")
+
+    page.click(f"nav.mainnav a[href='{prefix}/arrivals/']")
+    for d in lists:
+        page.check(f"#list-{d.pk}")
+    page.fill("#id_domestic_traf_no", "粤A12345")
+    _shot(page, f"arrival-form-{language}-{width}")
+    page.click("form button.primary")
+    page.wait_for_selector("input[name=confirmed]", state="attached")
+    _shot(page, f"arrival-confirm-{language}-{width}")
+    assert not RenderedMessage.objects.filter(message_type="CEB507").exists()
+    page.click("form.actions button.primary")
+    page.wait_for_selector(".messages li")
+    assert RenderedMessage.objects.filter(message_type="CEB507").count() == 2
