@@ -20,6 +20,7 @@ from .ceb507 import render_arrival
 from .ceb509 import render_departure
 from .ceb603 import render_inventory
 from .ceb605 import render_cancel
+from .ceb607 import render_master_bill
 from .common import Rendered, RenderError, china_time
 from .signing import Signer, app_status_for, get_signer
 
@@ -76,11 +77,23 @@ def render_one(
     if "app_status" in options:
         raise RenderError("appStatus follows the signer; it cannot be chosen here")
     rendered = renderer(declaration, lines, app_status=app_status_for(signer), **options)
+    return finish_rendered(rendered, signer=signer)
+
+
+def finish_rendered(rendered: Rendered, *, signer: Signer) -> Rendered:
+    """Sign, validate against our schema and (DXP_WRAP) wrap a renderer's output: the one way out."""
     content = signer.sign(rendered.content)
     schema.assert_valid_ours(content)
     if settings.DXP_WRAP:
         content = dxp.wrap(content)
     return replace(rendered, content=content, signed=signer.signs)
+
+
+def render_master_bill_message(bill, items: Sequence, *, signer: Signer | None = None, **options) -> Rendered:
+    """CEB607 for a master bill (not a declaration's message), finished like every other."""
+    signer = signer or get_signer()
+    rendered = render_master_bill(bill, items, app_status=app_status_for(signer), **options)
+    return finish_rendered(rendered, signer=signer)
 
 
 def render_all(

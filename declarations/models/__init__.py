@@ -11,6 +11,7 @@ from .filings import (
     WarehouseDocument,
     WarehouseFiling,
 )
+from .master_bills import MasterBill, MasterBillEvent, MasterBillItem
 from .messages import Receipt, RenderedMessage
 from .portal import CatalogueItem, ImportJob, Notification
 
@@ -30,6 +31,9 @@ __all__ = [
     "Enterprise",
     "ExchangeRate",
     "HSCode",
+    "MasterBill",
+    "MasterBillEvent",
+    "MasterBillItem",
     "Membership",
     "OverseasWarehouse",
     "PackingType",

@@ -84,6 +84,13 @@ class Receipt(models.Model):
         blank=True,
         related_name="receipts",
     )
+    master_bill = models.ForeignKey(
+        "declarations.MasterBill",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="receipts",
+    )
     file_name = models.CharField(_("file"), max_length=255, blank=True)
     raw = models.BinaryField(_("raw bytes"))
     sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)

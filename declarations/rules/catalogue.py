@@ -362,6 +362,51 @@ CATALOGUE: dict[str, RuleSpec] = {
         "An all-digit barCode of 8, 12, 13 or 14 digits fails the GS1 check digit.",
         "6901234567891",
     ),
+    # --- master_bill.py: the master bill (清单总分单, CEB607) over its lists ---
+    "MB_NO_LISTS": RuleSpec(
+        ERROR,
+        _("Select at least one inventory list for the master bill."),
+        "A master bill (CEB607) names no list.",
+        "no list ticked",
+    ),
+    "MB_LIST_NOT_DECLARED": RuleSpec(
+        ERROR,
+        _(
+            "List %(cop_no)s cannot go on a master bill: only a declared inventory list with a list number "
+            "(invtNo) can."
+        ),
+        "A master bill's list is not in the list channel, has no invtNo yet, or was rejected or cancelled.",
+        "a draft, or a list before its CEB604",
+    ),
+    "MB_OTHER_OFFICE": RuleSpec(
+        ERROR,
+        _("List %(cop_no)s was declared at customs office %(found)s; this master bill is for %(expected)s."),
+        "The lists of one master bill share the declaring office (customsCode).",
+        "lists at 5141 and 5208",
+    ),
+    "MB_OTHER_LOGISTICS": RuleSpec(
+        ERROR,
+        _(
+            "List %(cop_no)s is carried by %(found)s; this master bill's logistics enterprise is %(expected)s."
+        ),
+        "The lists of one master bill share the logistics enterprise (logisticsCode).",
+        "two carriers",
+    ),
+    "MB_LIST_ON_OTHER_BILL": RuleSpec(
+        ERROR,
+        _("List %(cop_no)s is already on master bill %(bill_no)s."),
+        "A list is on at most one master bill that customs has not rejected.",
+        "the same list filed twice",
+    ),
+    "MB_GROSS_WEIGHT_BELOW_LISTS": RuleSpec(
+        ERROR,
+        _(
+            "The gross weight %(weight)s kg is %(difference)s kg below the total gross weight of the lists "
+            "(%(total)s kg)."
+        ),
+        "A master bill's grossWeight must not be below the sum of its lists' gross weights.",
+        "100 kg for lists of 60 + 70 kg",
+    ),
     # --- copies.py: a copied declaration keeps its source's numbers until the user changes them ---
     "COPY_ORDER_NO_UNCHANGED": RuleSpec(
         ERROR,

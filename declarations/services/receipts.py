@@ -28,6 +28,7 @@ from declarations.messages.receipts import (
     parse_receipt,
 )
 from declarations.models import Declaration, Receipt, RenderedMessage
+from declarations.services.master_bills import master_bill_receipt_apply
 from declarations.services.notifications import enterprise_notify
 from declarations.services.receipt_order import receipt_order_key
 from declarations.services.status import declaration_set_status, transition_allowed
@@ -169,6 +170,8 @@ def receipt_apply(*, entry: ReceiptEntry, raw: bytes, file_name: str = "", sha25
     ``raw`` may be empty for every entry of a file but its first, with ``sha256`` the file's: the file's
     bytes are stored once, on its first entry (``receipt_raw_bytes`` finds them for the others).
     """
+    if entry.message_type == "CEB608":  # a master bill's receipt, not a declaration's
+        return master_bill_receipt_apply(entry=entry, raw=raw, file_name=file_name, sha256=sha256)
     receipt = Receipt(
         receipt_type=entry.message_type,
         raw=raw,

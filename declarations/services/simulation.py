@@ -25,6 +25,9 @@ OUTCOMES: dict[str, dict[str, list[tuple[str, str]]]] = {
         "CEB505": [("2", "电子口岸申报中"), ("120", "海关入库")],
         "CEB603": [("2", "电子口岸申报中"), ("120", "海关入库"), ("399", "海关审结"), ("800", "放行")],
         "CEB605": [("2", "电子口岸申报中"), ("399", "撤销审结")],
+        "CEB607": [("2", "电子口岸申报中"), ("120", "海关入库")],
+        "CEB507": [("120", "运抵入库")],
+        "CEB509": [("120", "离境入库")],
     },
     "inspect": {
         "CEB303": [("120", "海关入库")],
@@ -35,9 +38,24 @@ OUTCOMES: dict[str, dict[str, list[tuple[str, str]]]] = {
         "CEB303": [("120", "海关入库")],
         "CEB505": [("120", "海关入库")],
         "CEB603": [("100", "海关退单：商品编码与品名不符")],
+        "CEB607": [("100", "海关退单：提运单号与舱单不符")],
     },
 }
-RECEIPT_FOR = {"CEB303": "CEB304", "CEB505": "CEB506", "CEB603": "CEB604", "CEB605": "CEB606"}
+RECEIPT_FOR = {
+    "CEB303": "CEB304",
+    "CEB505": "CEB506",
+    "CEB603": "CEB604",
+    "CEB605": "CEB606",
+    "CEB607": "CEB608",
+    "CEB507": "CEB508",
+    "CEB509": "CEB510",
+}
+# Head element and the keys its receipt echoes, for the messages answered from their head alone.
+_HEAD_KEYS = {
+    "CEB507": ("Arrival/{ceb}ArrivalHead", ("operatorCode", "logisticsCode", "copNo", "billNo", "msgSeqNo")),
+    "CEB509": ("Departure/{ceb}DepartureHead", ("logisticsCode", "copNo", "msgSeqNo")),
+    "CEB607": ("WayBill/{ceb}WayBillHead", ("agentCode", "logisticsCode", "copNo", "billNo", "msgSeqNo")),
+}
 
 
 @dataclass
@@ -74,6 +92,11 @@ def _entries(message_type: str, root, statuses: list[tuple[str, str]]) -> list[d
         serial = _serial(keys["copNo"])
         keys["preNo"] = f"B{now:%Y%m%d}{serial:09d}"
         keys["invtNo"] = f"{_text(head, 'customsCode')}{year}E{serial:09d}"
+    elif message_type in _HEAD_KEYS:
+        path, names = _HEAD_KEYS[message_type]
+        head = root.find(CEB + path.format(ceb=CEB))
+        keys = {k: _text(head, k) for k in names}
+        keys["preNo"] = f"B{now:%Y%m%d}{_serial(message_type + keys['copNo']):09d}"
     else:  # CEB605
         head = root.find(f"{CEB}InvtCancel")
         keys = {k: _text(head, k) for k in ("agentCode", "copNo", "invtNo")}

@@ -15,6 +15,7 @@ from rest_framework.test import APIClient
 from declarations.choices import Channel, DeclarationStatus, EnterpriseRole, ImportState, ReviewStatus
 from declarations.models import Membership
 from declarations.services.codes import code_tables_load
+from declarations.services.master_bills import master_bill_create
 from tests import factories as f
 
 # Strings and bytes that exist only in exporter A's data: none may reach another tenant.
@@ -48,6 +49,7 @@ class TenantA:
     catalogue_item: object
     notification: object
     secrets: list[str] = field(default_factory=list)
+    master_bill: object = None  # a draft master bill naming the released list: send would succeed
 
     def rows(self) -> list:
         """Every row of A's data set, to snapshot."""
@@ -68,6 +70,7 @@ class TenantA:
             self.import_job,
             self.catalogue_item,
             self.notification,
+            *([self.master_bill, *self.master_bill.items.all()] if self.master_bill else []),
         ]
 
 
@@ -110,6 +113,21 @@ def tenant_a(db, exporter_a) -> TenantA:
         invt_no="A-SECRET-INVT",
     )
     f.DeclarationLineFactory(declaration=released, gnum=1)
+    master_bill = master_bill_create(
+        agent=exporter_a,
+        declarations=[released],
+        head={
+            "customs_code": released.customs_code,
+            "traf_mode": "4",
+            "traf_name": "A-SECRET-TRUCK",
+            "voyage_no": "V1",
+            "bill_no": "A-SECRET-MBL",
+            "gross_weight": released.gross_weight,
+            "pack_no": 1,
+            "logistics_code": released.logistics_code,
+            "logistics_name": released.logistics_name,
+        },
+    )
     customs = f.DeclarationFactory(
         enterprise=exporter_a, order_no="A-SECRET-CUSTOMS", channel=Channel.CUSTOMS_DECLARATION
     )
@@ -158,6 +176,8 @@ def tenant_a(db, exporter_a) -> TenantA:
         "a-secret-report",
         "A-SECRET-CAT-NAME",
         "A-SECRET-NOTICE",
+        "A-SECRET-MBL",
+        "A-SECRET-TRUCK",
         A_FILE_BYTES.decode(),
         A_MESSAGE_BYTES.decode(),
     ]
@@ -178,6 +198,7 @@ def tenant_a(db, exporter_a) -> TenantA:
         catalogue_item=catalogue_item,
         notification=notification,
         secrets=secrets,
+        master_bill=master_bill,
     )
 
 

@@ -56,6 +56,12 @@ OBJECT_ROUTES: dict[str, Kwargs] = {
     "imports:progress": lambda a: {"pk": a.import_job.pk},
     "imports:confirm": lambda a: {"pk": a.import_job.pk},
     "imports:report": lambda a: {"pk": a.import_job.pk},
+    "master_bill_detail": lambda a: {"pk": a.master_bill.pk},
+    "master_bill_submit": lambda a: {"pk": a.master_bill.pk},
+    "master_bill_delete": lambda a: {"pk": a.master_bill.pk},
+    "master_bill_message": lambda a: {"pk": a.master_bill.pk},
+    "declaration_list_life": lambda a: {"pk": a.released.pk},
+    "declaration_cancel": lambda a: {"pk": a.released.pk},
     # API
     "api-enterprise-detail": lambda a: {"pk": a.enterprise.pk},
     "api-warehouse-detail": lambda a: {"pk": a.warehouse.pk},
@@ -73,6 +79,8 @@ OBJECT_ROUTES: dict[str, Kwargs] = {
     "api-import-detail": lambda a: {"pk": a.import_job.pk},
     "api-import-confirm": lambda a: {"pk": a.import_job.pk},
     "api-import-report": lambda a: {"pk": a.import_job.pk},
+    "api-master-bill-detail": lambda a: {"pk": a.master_bill.pk},
+    "api-master-bill-submit": lambda a: {"pk": a.master_bill.pk},
 }
 
 # Routes with URL arguments that name shared reference data, not a tenant's object: any signed-in user may read
