@@ -361,3 +361,42 @@ class TariffFactory(DjangoModelFactory):
     unit1 = "007"
     unit2 = "035"
     elements = "1:品牌类型;2:出口享惠情况;3:用途;4:品牌;5:型号"
+
+
+class MasterBillFactory(DjangoModelFactory):
+    """A draft master bill (清单总分单); add lists with MasterBillItemFactory or file one with the service."""
+
+    class Meta:
+        model = m.MasterBill
+
+    agent = factory.SubFactory(EnterpriseFactory, is_exporter=False, is_broker=True)
+    cop_no = factory.Sequence(lambda n: f"MB{n:018d}")
+    customs_code = "5141"
+    traf_mode = "4"
+    traf_name = "粤A12345"
+    voyage_no = "20261205"
+    bill_no = factory.Sequence(lambda n: f"MBL-{n:06d}")
+    gross_weight = Decimal("42.5")
+    pack_no = 4
+    logistics_code = "4401980ABC"
+    logistics_name = "示例国际物流有限公司"
+
+
+class MasterBillItemFactory(DjangoModelFactory):
+    class Meta:
+        model = m.MasterBillItem
+
+    master_bill = factory.SubFactory(MasterBillFactory)
+    declaration = factory.SubFactory(DeclarationFactory, status="released", invt_no="51412026E000000001")
+    gnum = 1
+    logistics_no = factory.SelfAttribute("declaration.logistics_no")
+    invt_no = factory.SelfAttribute("declaration.invt_no")
+
+
+class MasterBillEventFactory(DjangoModelFactory):
+    class Meta:
+        model = m.MasterBillEvent
+
+    master_bill = factory.SubFactory(MasterBillFactory)
+    to_status = "draft"
+    source = "user"

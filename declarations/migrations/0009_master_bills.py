@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
                 ('message_sha256', models.CharField(blank=True, max_length=64, verbose_name='SHA-256')),
                 ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('agent', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='master_bills', to='declarations.enterprise', verbose_name='declaring agent')),
+                ('agent', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='master_bills', to='declarations.enterprise', verbose_name='declaring agent')),
                 ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
@@ -81,7 +81,7 @@ class Migration(migrations.Migration):
                 ('logistics_no', models.CharField(max_length=32, verbose_name='waybill number')),
                 ('invt_no', models.CharField(max_length=20, verbose_name='inventory number')),
                 ('declaration', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='master_bill_items', to='declarations.declaration', verbose_name='inventory list')),
-                ('master_bill', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='declarations.masterbill')),
+                ('master_bill', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='items', to='declarations.masterbill')),
             ],
             options={
                 'verbose_name': 'master bill item',

@@ -25,6 +25,7 @@ class MasterBill(models.Model):
         on_delete=models.PROTECT,
         related_name="master_bills",
         verbose_name=_("declaring agent"),
+        db_index=False,  # indexed by master_bill_cop_no_per_agent, which leads with it
     )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
     cop_no = models.CharField(_("enterprise document number (copNo)"), max_length=30)
@@ -69,7 +70,10 @@ class MasterBill(models.Model):
 class MasterBillItem(models.Model):
     """One list (its waybill and list number) on a master bill (WayBillList)."""
 
-    master_bill = models.ForeignKey(MasterBill, on_delete=models.CASCADE, related_name="items")
+    # Indexed by the master_bill_item_once constraint, which leads with it.
+    master_bill = models.ForeignKey(
+        MasterBill, on_delete=models.CASCADE, related_name="items", db_index=False
+    )
     declaration = models.ForeignKey(
         "declarations.Declaration",
         on_delete=models.PROTECT,

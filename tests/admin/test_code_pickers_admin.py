@@ -46,7 +46,8 @@ def test_declaration_form_uses_pickers_and_lines_read_as_quantities(admin_client
 
 
 def test_foreign_keys_to_code_tables_are_pickers(admin_client_su, declaration):
-    registration = f.RegistrationFactory()
-    url = reverse("admin:declarations_registration_change", args=[registration.pk])
+    # (Registrations are view-only in admin since the review freeze: the warehouse's country is the FK here.)
+    warehouse = f.OverseasWarehouseFactory()
+    url = reverse("admin:declarations_overseaswarehouse_change", args=[warehouse.pk])
     html = admin_client_su.get(url).content.decode()
-    assert 'name="customs_office"' in html and 'data-code-picker="office"' in html
+    assert 'name="country"' in html and 'data-code-picker="country"' in html

@@ -37,6 +37,9 @@ FACTORIES = [
     f.SupervisionConditionFactory,
     f.InspectionCategoryFactory,
     f.TariffFactory,
+    f.MasterBillFactory,
+    f.MasterBillItemFactory,
+    f.MasterBillEventFactory,
 ]
 
 

@@ -15,7 +15,14 @@ from declarations.choices import Channel
 from declarations.models import Declaration, Membership
 from tests import factories as f
 from tests.api.conftest import declaration_payload
-from tests.spreadsheets.conftest import fill_template, goods_row, head_row, report_book, run_import
+from tests.spreadsheets.conftest import (
+    fill_template,
+    goods_row,
+    head_row,
+    report_book,
+    report_errors,
+    run_import,
+)
 from tests.web.payloads import declaration_post
 
 pytestmark = pytest.mark.django_db
@@ -105,7 +112,7 @@ def test_import_rejects_the_row_on_its_cell(exporter_a, user_a, codes_loaded):
         ),
     )
     assert Declaration.objects.count() == 0
-    errors = [row[:4] for row in report_book(job)["错误 Errors"].iter_rows(min_row=2, values_only=True)]
+    errors = report_errors(report_book(job))
     assert ("表头 Declarations", 2, "orderNo", "INVALID_IDENTIFIER") in errors
     assert ("表头 Declarations", 3, "logisticsNo", "INVALID_IDENTIFIER") in errors
 

@@ -4,6 +4,7 @@
 import pytest
 
 from declarations.models import Declaration
+from tests.spreadsheets.conftest import report_errors
 
 from .conftest import fill_template, goods_row, head_row, report_book, run_import
 
@@ -32,7 +33,7 @@ def test_one_finding_per_case_on_its_cell(registered, exporter_a, user_a, head, 
     )
 
     assert Declaration.objects.count() == 0
-    errors = [row[:4] for row in report_book(job)["错误 Errors"].iter_rows(min_row=2, values_only=True)]
+    errors = report_errors(report_book(job))
     assert errors == [expected]
 
 

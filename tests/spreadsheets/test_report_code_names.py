@@ -4,6 +4,7 @@ import pytest
 
 from declarations import code_labels
 from declarations.models import Declaration
+from declarations.spreadsheets.reader import parse_header
 
 from .conftest import fill_template, goods_row, head_row, report_book, run_import
 
@@ -13,7 +14,11 @@ pytestmark = pytest.mark.django_db
 def _errors(job) -> dict[tuple, str]:
     sheet = report_book(job)["错误 Errors"]
     assert [cell.value for cell in sheet[1]][-1] == "Value"
-    return {(row[2], row[3]): row[6] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    # Sheet, Row, Cell, copNo, Column "label (key)", Code, Message, Severity, Value
+    return {
+        (parse_header(row[4] or "")[1], row[5]): row[8]
+        for row in sheet.iter_rows(min_row=2, values_only=True)
+    }
 
 
 def test_errors_sheet_shows_a_known_code_with_its_name(codes, exporter_a, user_a):

@@ -103,8 +103,18 @@ def test_the_errors_sheet_names_copno_cell_column_and_severity(registered, expor
 
     ws = report_book(job)["错误 Errors"]
     rows = list(ws.values)
-    assert rows[0] == ("工作表", "行", "单元格", "企业内部编号 (copNo)", "列", "代码", "信息", "严重程度")
-    sheet, row, cell, cop_no, column, code, _message, severity = rows[1]
+    assert rows[0] == (
+        "工作表",
+        "行",
+        "单元格",
+        "企业内部编号 (copNo)",
+        "列",
+        "代码",
+        "信息",
+        "严重程度",
+        "值",
+    )
+    sheet, row, cell, cop_no, column, code, _message, severity, value = rows[1]
     assert (sheet, row, cell, cop_no, column, code, severity) == (
         "表头 Declarations",
         3,
@@ -114,6 +124,7 @@ def test_the_errors_sheet_names_copno_cell_column_and_severity(registered, expor
         "INVALID_NUMBER",
         "错误",
     )
+    assert value == "heavy"  # the value as typed, beside its cell
 
 
 def test_the_report_keeps_the_dropdowns_and_codes_and_can_be_uploaded_again(registered, exporter_a, user_a):

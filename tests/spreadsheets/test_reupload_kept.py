@@ -6,6 +6,7 @@ import pytest
 from declarations.choices import DeclarationStatus, ImportState
 from declarations.models import Declaration, ImportJob, RenderedMessage, StatusEvent
 from declarations.services.imports import import_job_run
+from tests.spreadsheets.conftest import report_errors
 
 from .conftest import fill_template, goods_row, head_row, report_book, run_import
 
@@ -29,7 +30,7 @@ def _content(exporter, n=3, **changes):
 
 
 def _errors(job):
-    return [row[:4] for row in report_book(job)["错误 Errors"].iter_rows(min_row=2, values_only=True)]
+    return report_errors(report_book(job))
 
 
 def _snapshot():
@@ -107,7 +108,7 @@ def test_the_kept_message_is_in_chinese_and_english(registered, exporter_a, user
     texts = {}
     for language in ("zh-hans", "en"):
         job = run_import(user_a, content, language=language)
-        [message] = [row[4] for row in report_book(job)["错误 Errors"].iter_rows(min_row=2, values_only=True)]
+        [message] = [row[6] for row in report_book(job)["错误 Errors"].iter_rows(min_row=2, values_only=True)]
         texts[language] = message
     assert "already stored" in texts["en"]
     assert "已" in texts["zh-hans"] and "already" not in texts["zh-hans"]
