@@ -109,3 +109,20 @@ class Receipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.receipt_type} {self.return_status} ({self.get_state_display()})"
+
+    @classmethod
+    def from_entry(cls, entry, *, raw: bytes, file_name: str = "", sha256: str = "") -> "Receipt":
+        """An unsaved, unmatched row for one parsed receipt entry (messages.receipts.ReceiptEntry); ``raw`` may
+        be empty for all but a file's first entry, ``sha256`` then being the file's."""
+        return cls(
+            receipt_type=entry.message_type,
+            raw=raw,
+            sha256=sha256 or hashlib.sha256(raw).hexdigest(),
+            file_name=file_name,
+            guid=entry.guid,
+            keys=entry.keys,
+            return_status=entry.return_status,
+            return_time=entry.return_time,
+            return_info=entry.return_info[:1000],
+            state=ReceiptState.UNMATCHED,
+        )

@@ -236,18 +236,7 @@ def master_bill_receipt_apply(
 ) -> Receipt:
     """Record one CEB608 entry and move its master bill forward (never back); a duplicate changes nothing.
     ``raw`` may be empty for all but a file's first entry (the receipts service stores a file's bytes once)."""
-    receipt = Receipt(
-        receipt_type=entry.message_type,
-        raw=raw,
-        sha256=sha256 or hashlib.sha256(raw).hexdigest(),
-        file_name=file_name,
-        guid=entry.guid,
-        keys=entry.keys,
-        return_status=entry.return_status,
-        return_time=entry.return_time,
-        return_info=entry.return_info[:1000],
-        state=ReceiptState.UNMATCHED,
-    )
+    receipt = Receipt.from_entry(entry, raw=raw, file_name=file_name, sha256=sha256)
     bill = master_bill_correlate(entry)
     if bill is None:
         receipt.save()

@@ -172,18 +172,7 @@ def receipt_apply(*, entry: ReceiptEntry, raw: bytes, file_name: str = "", sha25
     """
     if entry.message_type == "CEB608":  # a master bill's receipt, not a declaration's
         return master_bill_receipt_apply(entry=entry, raw=raw, file_name=file_name, sha256=sha256)
-    receipt = Receipt(
-        receipt_type=entry.message_type,
-        raw=raw,
-        sha256=sha256 or hashlib.sha256(raw).hexdigest(),
-        file_name=file_name,
-        guid=entry.guid,
-        keys=entry.keys,
-        return_status=entry.return_status,
-        return_time=entry.return_time,
-        return_info=entry.return_info[:1000],
-        state=ReceiptState.UNMATCHED,
-    )
+    receipt = Receipt.from_entry(entry, raw=raw, file_name=file_name, sha256=sha256)
     declaration = receipt_correlate(entry)
     if declaration is None:
         receipt.save()

@@ -14,6 +14,7 @@ from declarations.forms_master_bills import MasterBillForm
 from declarations.messages.common import RenderError
 from declarations.models import CustomsOffice, MasterBill, TransportMode
 from declarations.rules.finding import Finding
+from declarations.rules.master_bill import REQUIRED_HEAD
 from declarations.selectors_master_bills import (
     master_bill_agents_for_user,
     master_bill_candidate_lists,
@@ -34,18 +35,7 @@ from declarations.services.master_bills import (
 )
 
 # Finding field (CEB element) -> form field, so a finding shows at its input.
-_FORM_FIELDS = {
-    "customsCode": "customs_code",
-    "trafMode": "traf_mode",
-    "trafName": "traf_name",
-    "voyageNo": "voyage_no",
-    "billNo": "bill_no",
-    "grossWeight": "gross_weight",
-    "packNo": "pack_no",
-    "logisticsCode": "logistics_code",
-    "logisticsName": "logistics_name",
-    "lists": "lists",
-}
+_FORM_FIELDS = {**REQUIRED_HEAD, "lists": "lists"}
 
 
 @require_GET
