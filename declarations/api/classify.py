@@ -2,6 +2,7 @@
 
 from django.http import Http404
 from django.utils.translation import get_language
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
@@ -44,7 +45,7 @@ class ClassifyView(APIView):
             ),
             OpenApiParameter("channel", str, description="list or customs_declaration; empty: not chosen."),
         ],
-        responses=SuggestionSerializer(many=True),
+        responses={200: SuggestionSerializer(many=True), 404: OpenApiTypes.OBJECT},
     )
     def get(self, request):
         params = request.query_params
