@@ -230,6 +230,8 @@ REQUIRE_WAREHOUSE_FILING = env_bool("REQUIRE_WAREHOUSE_FILING", True)
 # How a 6-digit simplified HS code fills the 10-character gcode: our convention, not confirmed by customs.
 SIMPLIFIED_HS_PADDING = os.environ.get("SIMPLIFIED_HS_PADDING", "0000")
 LIST_CHANNEL_LIMIT_CNY = os.environ.get("LIST_CHANNEL_LIMIT_CNY", "5000")
+# Supervision mode of a return 报关单 (4561 退运货物; customs has not confirmed it for 2026 No. 16): docs/returns.md.
+RETURN_SUPERVISION_MODE = os.environ.get("RETURN_SUPERVISION_MODE", "4561")
 # Wrap outgoing messages in the terminal-node DxpMsg envelope (only for self-developed access).
 DXP_WRAP = env_bool("DXP_WRAP", False)
 DXP_RECEIVER_ID = os.environ.get("DXP_RECEIVER_ID", "DXPEDCCEB0000003")

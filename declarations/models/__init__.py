@@ -52,3 +52,7 @@ __all__ = [
 from .tariff import InspectionCategory, SupervisionCondition, Tariff  # noqa: E402
 
 __all__ += ["InspectionCategory", "SupervisionCondition", "Tariff"]
+
+from .returns import DeclarationReturn, DeclarationReturnLine, ReturnReason  # noqa: E402
+
+__all__ += ["DeclarationReturn", "DeclarationReturnLine", "ReturnReason"]
