@@ -42,6 +42,7 @@ urlpatterns = [
         name="api-declaration-submit-preview",
     ),
     path("classify/", ClassifyView.as_view(), name="api-classify"),
+    path("declarations/<int:pk>/returns/", include("declarations.api.urls_returns")),
     path("", include(router.urls)),
     # Last: whatever no route above matched is a 404 in the error shape (slash-less URLs still redirect).
     re_path(r"^.*/$", views.api_not_found),
