@@ -5,7 +5,7 @@ form: ``services.returns.return_create``. A refused return answers 400 with the 
 API's field names, and stores nothing.
 """
 
-from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
@@ -133,7 +133,7 @@ class DeclarationReturnListView(ApiMixin, generics.GenericAPIView):
         data = serializer.validated_data
         gnums = [line["gnum"] for line in data["lines"]]
         if len(gnums) != len(set(gnums)):
-            return error_response([error("DUPLICATE_LINE", _duplicate_message(), "lines")])
+            return error_response([error("DUPLICATE_LINE", _("Each goods line may appear once."), "lines")])
         try:
             goods_return = return_create(
                 declaration=declaration,
@@ -146,8 +146,6 @@ class DeclarationReturnListView(ApiMixin, generics.GenericAPIView):
                 original_state=data["originalState"],
                 vat_refund_claimed=data["vatRefundClaimed"],
             )
-        except PermissionDenied:
-            raise
         except ReturnRefused as refused:
             return error_response(
                 [
@@ -156,12 +154,6 @@ class DeclarationReturnListView(ApiMixin, generics.GenericAPIView):
                 ]
             )
         return Response(ReturnSerializer(goods_return).data, status=status.HTTP_201_CREATED)
-
-
-def _duplicate_message():
-    from django.utils.translation import gettext as _
-
-    return _("Each goods line may appear once.")
 
 
 class DeclarationReturnDetailView(ApiMixin, generics.GenericAPIView):
