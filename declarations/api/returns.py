@@ -6,7 +6,7 @@ API's field names, and stores nothing.
 """
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
@@ -92,7 +92,7 @@ class ReturnSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    @extend_schema(field=TaxFreeCheckSerializer(many=True))
+    @extend_schema_field(TaxFreeCheckSerializer(many=True))
     def get_taxFreeChecks(self, obj) -> list[dict]:
         checks = [ReturnCheck.from_dict(d) for d in obj.tax_free_checks]
         return [{"code": c.code, "passed": c.passed, "message": c.message} for c in checks]
@@ -101,7 +101,7 @@ class ReturnSerializer(serializers.ModelSerializer):
         """The tax office's 补税/未退税 certificate is needed: said when an export VAT refund was claimed."""
         return str(VAT_REFUND_NOTE) if obj.vat_refund_claimed else ""
 
-    @extend_schema(field=ReturnLineSerializer(many=True))
+    @extend_schema_field(ReturnLineSerializer(many=True))
     def get_lines(self, obj) -> list[dict]:
         rows = sorted(obj.lines.all(), key=lambda row: row.line.gnum)
         return ReturnLineSerializer(rows, many=True).data

@@ -62,6 +62,11 @@ OBJECT_ROUTES: dict[str, Kwargs] = {
     "master_bill_message": lambda a: {"pk": a.master_bill.pk},
     "declaration_list_life": lambda a: {"pk": a.released.pk},
     "declaration_cancel": lambda a: {"pk": a.released.pk},
+    "declaration_returns_panel": lambda a: {"pk": a.released.pk},
+    "declaration_return_create": lambda a: {"pk": a.released.pk},
+    "declaration_return_detail": lambda a: {"pk": a.released.pk, "return_id": _a_return(a).pk},
+    "declaration_return_draft_xlsx": lambda a: {"pk": a.released.pk, "return_id": _a_return(a).pk},
+    "declaration_return_draft_print": lambda a: {"pk": a.released.pk, "return_id": _a_return(a).pk},
     # API
     "api-enterprise-detail": lambda a: {"pk": a.enterprise.pk},
     "api-warehouse-detail": lambda a: {"pk": a.warehouse.pk},
@@ -74,6 +79,8 @@ OBJECT_ROUTES: dict[str, Kwargs] = {
     "api-declaration-cancel": lambda a: {"pk": a.released.pk},
     "api-declaration-customs-results": lambda a: {"pk": a.customs.pk},
     "api-declaration-submit-preview": lambda a: {"pk": a.declaration.pk},
+    "api-declaration-returns": lambda a: {"pk": a.released.pk},
+    "api-declaration-return-detail": lambda a: {"pk": a.released.pk, "return_id": _a_return(a).pk},
     "api-message-detail": lambda a: {"pk": a.message.pk},
     "api-message-download": lambda a: {"pk": a.message.pk},
     "api-import-detail": lambda a: {"pk": a.import_job.pk},
@@ -107,6 +114,32 @@ PUBLIC_ROUTES = {"healthz", "login", "set_language", "api-token", "api-schema", 
 REFUSED = {401, 403, 404, 405}
 WEB_METHODS = ("get", "post")
 API_METHODS = ("get", "post", "put", "patch", "delete")
+
+
+def _a_return(a: TenantA):
+    """A's return of its released declaration (made on first use: the fixture is shared with other work)."""
+    from decimal import Decimal
+
+    from declarations.services.returns import return_create
+
+    existing = a.released.goods_returns.first()
+    if existing is not None:
+        return existing
+    return return_create(
+        declaration=a.released,
+        actor=a.user,
+        quantities={1: Decimal("1")},
+        reason="unsold",
+        return_date=a.released.ie_date,
+        port_code=a.released.port_code,
+    )
+
+
+@pytest.fixture(autouse=True)
+def _returns_of_a(request):
+    """A's return exists before any probe takes its snapshot."""
+    if "tenant_a" in request.fixturenames:
+        _a_return(request.getfixturevalue("tenant_a"))
 
 
 def _first_pk(model_name: str):
