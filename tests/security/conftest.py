@@ -271,3 +271,29 @@ def state_snapshot(tenant: TenantA) -> dict:
         ),
     ]
     return snapshot
+
+
+def a_return(a: TenantA):
+    """A's return (退运) of its released declaration, made on first use (the probe maps the returns routes to it)."""
+    from decimal import Decimal
+
+    from declarations.services.returns import return_create
+
+    existing = a.released.goods_returns.first()
+    if existing is not None:
+        return existing
+    return return_create(
+        declaration=a.released,
+        actor=a.user,
+        quantities={1: Decimal("1")},
+        reason="unsold",
+        return_date=a.released.ie_date,
+        port_code=a.released.port_code,
+    )
+
+
+@pytest.fixture(autouse=True)
+def _returns_of_a(request):
+    """A's return exists before any probe takes its snapshot."""
+    if "tenant_a" in request.fixturenames:
+        a_return(request.getfixturevalue("tenant_a"))

@@ -18,6 +18,7 @@ from tests.security.conftest import (
     A_REPORT_BYTES,
     Persona,
     TenantA,
+    a_return,
     state_snapshot,
 )
 from tests.security.routes import Route, all_routes
@@ -64,9 +65,9 @@ OBJECT_ROUTES: dict[str, Kwargs] = {
     "declaration_cancel": lambda a: {"pk": a.released.pk},
     "declaration_returns_panel": lambda a: {"pk": a.released.pk},
     "declaration_return_create": lambda a: {"pk": a.released.pk},
-    "declaration_return_detail": lambda a: {"pk": a.released.pk, "return_id": _a_return(a).pk},
-    "declaration_return_draft_xlsx": lambda a: {"pk": a.released.pk, "return_id": _a_return(a).pk},
-    "declaration_return_draft_print": lambda a: {"pk": a.released.pk, "return_id": _a_return(a).pk},
+    "declaration_return_detail": lambda a: {"pk": a.released.pk, "return_id": a_return(a).pk},
+    "declaration_return_draft_xlsx": lambda a: {"pk": a.released.pk, "return_id": a_return(a).pk},
+    "declaration_return_draft_print": lambda a: {"pk": a.released.pk, "return_id": a_return(a).pk},
     # API
     "api-enterprise-detail": lambda a: {"pk": a.enterprise.pk},
     "api-warehouse-detail": lambda a: {"pk": a.warehouse.pk},
@@ -80,7 +81,7 @@ OBJECT_ROUTES: dict[str, Kwargs] = {
     "api-declaration-customs-results": lambda a: {"pk": a.customs.pk},
     "api-declaration-submit-preview": lambda a: {"pk": a.declaration.pk},
     "api-declaration-returns": lambda a: {"pk": a.released.pk},
-    "api-declaration-return-detail": lambda a: {"pk": a.released.pk, "return_id": _a_return(a).pk},
+    "api-declaration-return-detail": lambda a: {"pk": a.released.pk, "return_id": a_return(a).pk},
     "api-message-detail": lambda a: {"pk": a.message.pk},
     "api-message-download": lambda a: {"pk": a.message.pk},
     "api-import-detail": lambda a: {"pk": a.import_job.pk},
@@ -114,32 +115,6 @@ PUBLIC_ROUTES = {"healthz", "login", "set_language", "api-token", "api-schema", 
 REFUSED = {401, 403, 404, 405}
 WEB_METHODS = ("get", "post")
 API_METHODS = ("get", "post", "put", "patch", "delete")
-
-
-def _a_return(a: TenantA):
-    """A's return of its released declaration (made on first use: the fixture is shared with other work)."""
-    from decimal import Decimal
-
-    from declarations.services.returns import return_create
-
-    existing = a.released.goods_returns.first()
-    if existing is not None:
-        return existing
-    return return_create(
-        declaration=a.released,
-        actor=a.user,
-        quantities={1: Decimal("1")},
-        reason="unsold",
-        return_date=a.released.ie_date,
-        port_code=a.released.port_code,
-    )
-
-
-@pytest.fixture(autouse=True)
-def _returns_of_a(request):
-    """A's return exists before any probe takes its snapshot."""
-    if "tenant_a" in request.fixturenames:
-        _a_return(request.getfixturevalue("tenant_a"))
 
 
 def _first_pk(model_name: str):
