@@ -342,6 +342,9 @@ def demo_load() -> list[DemoLogin]:
     reviewer = _user("reviewer", staff=True)
     reviewer.groups.add(reviewer_group_ensure())
     _user("exporter_a", enterprise=exporter_a)
+    from declarations.services.demo_returns import demo_returns_load  # issue 25: one return
+
+    demo_returns_load(exporter=exporter_a, user=_user("exporter_a", enterprise=exporter_a), common=common)
     _user("exporter_b", enterprise=exporter_b)
     _user("broker_c", enterprise=broker_c)
     return [

@@ -63,6 +63,11 @@ def demo_objects(services_ready, live_server, transactional_db) -> dict:
     return {
         "token": Token.objects.create(user=user).key,
         "documents": [(filing.pk, document.pk)],
+        "returns": list(
+            m.DeclarationReturn.objects.filter(declaration__enterprise=exporter).values_list(
+                "declaration_id", "pk"
+            )
+        ),
         "ids": {
             "/api/enterprises/": [exporter.pk],
             "/api/warehouses/": list(exporter.warehouses.values_list("pk", flat=True)),
@@ -84,7 +89,7 @@ def demo_objects(services_ready, live_server, transactional_db) -> dict:
     }
 
 
-def _known_id(case, ids: dict, documents: list[tuple[int, int]]) -> None:
+def _known_id(case, ids: dict, documents: list[tuple[int, int]], returns: list[tuple[int, int]] = ()) -> None:
     """Swap every other generated id for one of the user's own objects (hypothesis shrinks towards those)."""
     params = case.path_parameters or {}
     value = params.get("id")
@@ -96,6 +101,9 @@ def _known_id(case, ids: dict, documents: list[tuple[int, int]]) -> None:
         return
     if "document_id" in params and documents:
         params["id"], params["document_id"] = documents[(seed // 2) % len(documents)]
+        return
+    if "return_id" in params and returns:
+        params["id"], params["return_id"] = returns[(seed // 2) % len(returns)]
         return
     for prefix, known in ids.items():
         if case.path.startswith(prefix) and known:
@@ -125,7 +133,7 @@ def test_api_conforms_to_its_schema(demo_objects, live_server):
                 phases=[Phase.explicit, Phase.generate, Phase.shrink],
             )
             def call(case):
-                _known_id(case, demo_objects["ids"], demo_objects["documents"])
+                _known_id(case, demo_objects["ids"], demo_objects["documents"], demo_objects["returns"])
                 response = case.call_and_validate(base_url=live_server.url, headers=headers, checks=CHECKS)
                 statuses.setdefault(case.operation.label, set()).add(response.status_code)
 
