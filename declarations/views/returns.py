@@ -60,13 +60,14 @@ class ReturnForm(forms.Form):
         self.line_fields = []
         for line, state in lines:
             name = f"{QTY_PREFIX}{line.gnum}"
+            label = _("Line %(gnum)s: %(name)s") % {"gnum": line.gnum, "name": line.gname}
             self.fields[name] = forms.DecimalField(
-                label=_("Line %(gnum)s: %(name)s") % {"gnum": line.gnum, "name": line.gname},
+                label=label,
                 required=False,
                 min_value=Decimal("0"),
                 max_digits=19,
                 decimal_places=5,
-                widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+                widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal", "aria-label": label}),
             )
             self.line_fields.append({"name": name, "line": line, "state": state})
 
@@ -114,7 +115,9 @@ def declaration_return_create(request, pk: int):
         form = ReturnForm(request.POST, lines=lines)
         if form.is_valid():
             data = {k: v for k, v in form.cleaned_data.items() if not k.startswith(QTY_PREFIX)}
-            if request.POST.get("confirm") == "1":
+            if "0" in request.POST.getlist("confirm"):
+                pass  # "Change" on the summary: back to the filled-in form
+            elif request.POST.get("confirm") == "1":
                 try:
                     goods_return = return_create(
                         declaration=declaration, actor=request.user, quantities=form.quantities(), **data
@@ -141,7 +144,9 @@ def declaration_return_create(request, pk: int):
                     form.add_refusal(ReturnRefused(evaluation.errors))
                     evaluation = None
     else:
-        form = ReturnForm(initial={"return_date": timezone.localdate()}, lines=lines)
+        # The exit port is where goods most often come back; the user changes it when they do not.
+        initial = {"return_date": timezone.localdate(), "port_code": declaration.port_code}
+        form = ReturnForm(initial=initial, lines=lines)
     context = {
         "declaration": declaration,
         "form": form,

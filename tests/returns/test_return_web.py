@@ -103,3 +103,11 @@ def test_draft_xlsx_and_print_hold_the_return(client_a, released, member_a):
     page = client_a.get(reverse("declaration_return_draft_print", args=[released.pk, goods_return.pk]))
     html = page.content.decode()
     assert "4561" in html and "514120261000012345" in html and "蓝牙耳机" in html
+
+
+def test_change_on_the_summary_goes_back_to_the_filled_form(client_a, released):
+    response = client_a.post(_new(released), {**FORM, "confirm": ["1", "0"]})
+    html = response.content.decode()
+    assert 'id="return-form"' in html and 'id="return-summary"' not in html
+    assert 'name="qty_2" value="50"' in html
+    assert DeclarationReturn.objects.count() == 0
