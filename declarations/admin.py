@@ -462,10 +462,8 @@ for model in (m.Country, m.Currency, m.Unit, m.TransportMode, m.HSCode):
         ),
     )
 
-from declarations import (
-    admin_returns,  # noqa: E402, F401  (returns, view only)
-    admin_tariff,  # noqa: E402, F401  (the tariff and its code tables)
-)
+import declarations.admin_returns  # noqa: E402, F401  (returns, view only)
+from declarations import admin_tariff  # noqa: E402, F401  (the tariff and its code tables)
 
 # Every admin search box within the search bounds (declarations.search), as the portal's and the API's.
 for _model_admin in admin.site._registry.values():
