@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from declarations.choices import EDITABLE_STATUSES, DeclarationStatus, EventSource
 from declarations.messages import exchange
+from declarations.messages.common import RenderError
 from declarations.messages.render import render_all
 from declarations.messages.schema import SchemaInvalid
 from declarations.messages.signing import get_signer
@@ -248,9 +249,16 @@ def declaration_cancel(*, declaration: Declaration, reason: str, actor=None) -> 
         if existing is None:
             locked.cancel_reason = reason[:1000]
             locked.save(update_fields=["cancel_reason"])
-            rendered = render_one(
-                "CEB605", locked, invt_no=locked.invt_no, reason=locked.cancel_reason, signer=get_signer()
-            )
+            try:
+                rendered = render_one(
+                    "CEB605", locked, invt_no=locked.invt_no, reason=locked.cancel_reason, signer=get_signer()
+                )
+            except RenderError as exc:  # a reason XML cannot carry: refused, the transaction stores nothing
+                raise SubmissionBlocked(
+                    _(
+                        "The reason holds characters that cannot be sent in an XML message (control characters)."
+                    )
+                ) from exc
             existing = RenderedMessage.from_rendered(
                 declaration=locked, version=locked.version, rendered=rendered
             )
