@@ -19,6 +19,11 @@ def code_label(value, table: str) -> str:
 
 
 @register.filter
+def receipt_status(value) -> str:
+    return code_labels.receipt_status_label(value)
+
+
+@register.filter
 def code_name(value, table: str) -> str:
     return code_labels.code_name(table, value)
 
