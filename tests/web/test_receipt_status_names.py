@@ -75,3 +75,14 @@ def test_api_gives_code_and_name(user_a, released):
 def test_admin_receipt_list_names_the_status(admin_client, released):
     body = admin_client.get(reverse("admin:declarations_receipt_changelist")).content.decode()
     assert "800 放行" in body
+
+
+def test_timeline_leaves_out_info_that_repeats_the_name(client_a, released, user_a):
+    receipt = released.receipts.get()
+    f.StatusEventFactory(
+        declaration=released, from_status="concluded", to_status="released", source="receipt", receipt=receipt
+    )
+    zh = client_a.get(f"/declarations/{released.pk}/status/").content.decode()
+    en = client_a.get(f"/en/declarations/{released.pk}/status/").content.decode()
+    assert "CEB604 800 放行 </span>" in zh  # 放行 is not said twice
+    assert "CEB604 800 Released 放行</span>" in en  # customs' own words beside the English name
