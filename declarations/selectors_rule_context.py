@@ -42,8 +42,8 @@ from declarations.rules.context import (
     RuleContext,
     china_today,
     platform_code,
-    resolve_conditions,
 )
+from declarations.rules.tariff import Condition, TariffFacts, parse_elements, resolve_conditions
 
 _IN_CHUNK = 900  # below SQLite's historical 999 bound parameters per query
 _TEN_DIGITS = re.compile(r"^[0-9]{10}$")
@@ -207,8 +207,6 @@ def tariff_reader(*, prefetch: Iterable[str] | None = None) -> Callable[[str], o
     """``tariff_for`` over the database, memoised per code. ``prefetch``: the codes a page will ask about, read
     in one query (a page's lines), so the number of queries does not grow with the lines. The condition tables
     are read once, and only when a code the tariff knows has conditions."""
-    from declarations.rules.tariff import Condition, TariffFacts, parse_elements
-
     tables: dict[str, dict[str, Condition]] = {}
     known: dict[str, object] = {}
 

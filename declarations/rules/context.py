@@ -121,14 +121,3 @@ class DuplicateIndex:
             return fallback(kind, key, exclude_id) if answer is None else answer
 
         return is_duplicate
-
-
-def condition_codes(text: str) -> list[str]:
-    """ "AB" / "M/N" / "4xy" -> the single-character codes, in order (case matters: x and X differ)."""
-    return [c for c in (text or "") if not c.isspace() and c not in "/,，;"]
-
-
-def resolve_conditions(text: str, table: Mapping) -> tuple:
-    from .tariff import Condition
-
-    return tuple(table.get(code) or Condition(code, code) for code in condition_codes(text))
