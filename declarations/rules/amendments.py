@@ -112,7 +112,10 @@ def is_returned(state: AmendmentState) -> bool:
     Also when a change or withdrawal of it was then refused by the e-port: customs still holds that version."""
     if state.status != S.REJECTED:
         return False
-    return state.last_return_status == RETURNED_BY_CUSTOMS or state.app_type in (APP_TYPE_CHANGE, APP_TYPE_DELETE)
+    return state.last_return_status == RETURNED_BY_CUSTOMS or state.app_type in (
+        APP_TYPE_CHANGE,
+        APP_TYPE_DELETE,
+    )
 
 
 def _refusal(action: str, state: AmendmentState) -> Verdict:

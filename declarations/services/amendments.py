@@ -65,10 +65,16 @@ def declaration_withdraw(*, declaration: Declaration, reason: str = "", actor=No
         version = locked.version + 1
         try:
             rendered = render_one(
-                MessageType.CEB603, locked, list(locked.lines.all()), app_type=APP_TYPE_DELETE, signer=get_signer()
+                MessageType.CEB603,
+                locked,
+                list(locked.lines.all()),
+                app_type=APP_TYPE_DELETE,
+                signer=get_signer(),
             )
         except (SchemaInvalid, ValueError) as exc:
-            raise SubmissionBlocked(_("The withdrawal could not be rendered: %(reason)s") % {"reason": exc}) from exc
+            raise SubmissionBlocked(
+                _("The withdrawal could not be rendered: %(reason)s") % {"reason": exc}
+            ) from exc
         message = RenderedMessage.from_rendered(declaration=locked, version=version, rendered=rendered)
         message.save()
         Declaration.objects.filter(pk=locked.pk).update(version=version, app_type=APP_TYPE_DELETE)

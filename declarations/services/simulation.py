@@ -127,7 +127,10 @@ def customs_simulate(*, outbox_dir: Path, inbox_dir: Path, outcome: str = "relea
         parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
         root = etree.fromstring(path.read_bytes(), parser)
         statuses = plan[message_type]
-        if message_type == "CEB603" and root.findtext(f"{CEB}Inventory/{CEB}InventoryHead/{CEB}appType") == "3":
+        if (
+            message_type == "CEB603"
+            and root.findtext(f"{CEB}Inventory/{CEB}InventoryHead/{CEB}appType") == "3"
+        ):
             statuses = WITHDRAWAL_ANSWERS[outcome]
         # One receipt file per status, as customs sends them one by one.
         for i, entry in enumerate(_entries(message_type, root, statuses)):
