@@ -47,7 +47,7 @@ def declaration_change_view(request, pk: int):
     """GET: what a change sends (appType 2, same copNo, new guids, version + 1); POST: send it."""
     declaration = declaration_for_user(user=request.user, pk=pk)
     require_declaration_change(user=request.user, declaration=declaration)  # the API's change runs the same
-    form = ChangeConfirmForm(request.POST or None)
+    form = ChangeConfirmForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             declaration_declare_change(declaration=declaration, actor=request.user)
@@ -79,7 +79,7 @@ def declaration_withdraw_view(request, pk: int):
     """GET: what a withdrawal sends (CEB603 appType 3 in a new version); POST: send it."""
     declaration = declaration_for_user(user=request.user, pk=pk)
     require_declaration_change(user=request.user, declaration=declaration)  # the API's withdraw runs the same
-    form = WithdrawForm(request.POST or None)
+    form = WithdrawForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             declaration_withdraw(
