@@ -27,9 +27,12 @@ def declaration_amendments(request, pk: int):
     for version in versions:
         for message in version.messages:
             message.url = reverse("declaration_message", args=[declaration.pk, message.pk])
+    verdicts = [change_verdict(state), withdraw_verdict(state)] if declaration.version else []
+    refused_alike = verdicts and not any(v.allowed for v in verdicts) and len({v.code for v in verdicts}) == 1
     context = {
         "declaration": declaration,
-        "verdicts": [change_verdict(state), withdraw_verdict(state)] if declaration.version else [],
+        "verdicts": verdicts,
+        "same_refusal": verdicts[0] if refused_alike else None,  # one line instead of the same reason twice
         "may_act": can_change_declaration(user=request.user, declaration=declaration),
         "versions": versions,
     }
