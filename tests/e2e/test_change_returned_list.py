@@ -4,7 +4,6 @@ says what customs accepts, the confirmation says what is sent, and every version
 import os
 
 import pytest
-from django.conf import settings
 
 from declarations.choices import DeclarationStatus
 from declarations.models import Declaration, Membership

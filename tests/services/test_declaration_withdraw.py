@@ -34,9 +34,17 @@ def test_withdrawal_stores_ceb603_appType_3_in_version_2_and_writes_it(returned,
     assert (settings.OUTBOX_DIR / message.file_name).read_bytes() == bytes(message.content)
     assert {m.pk: bytes(m.content) for m in RenderedMessage.objects.filter(version=1)} == v1
     stored = Declaration.objects.get(pk=returned.pk)
-    assert (stored.status, stored.version, stored.app_type) == (DeclarationStatus.WITHDRAWAL_REQUESTED, 2, "3")
+    assert (stored.status, stored.version, stored.app_type) == (
+        DeclarationStatus.WITHDRAWAL_REQUESTED,
+        2,
+        "3",
+    )
     event = StatusEvent.objects.filter(declaration=returned).latest("id")
-    assert (event.from_status, event.to_status, event.note) == ("rejected", "withdrawal_requested", "订单取消")
+    assert (event.from_status, event.to_status, event.note) == (
+        "rejected",
+        "withdrawal_requested",
+        "订单取消",
+    )
     try:
         assert validate_official(bytes(message.content)) == []
     except OfficialSchemaUnavailable:
@@ -67,7 +75,9 @@ def test_customs_refuses_the_withdrawal_and_the_list_stays_returned(returned):
         (DeclarationStatus.REJECTED, "100", "customs_declaration", "AMEND_WITHDRAW_LIST_ONLY"),
     ],
 )
-def test_withdrawal_refused_where_customs_would_not_accept_it(status, last, channel, code, settings, tmp_path):
+def test_withdrawal_refused_where_customs_would_not_accept_it(
+    status, last, channel, code, settings, tmp_path
+):
     settings.OUTBOX_DIR = tmp_path
     declaration = f.DeclarationFactory(status=status, version=1, last_return_status=last, channel=channel)
     with pytest.raises(AmendmentRefused) as refused:
@@ -86,7 +96,9 @@ def test_the_simulator_answers_a_withdrawal(returned, settings, tmp_path):
         path.unlink()
     declaration_withdraw(declaration=returned)
 
-    summary = customs_simulate(outbox_dir=settings.OUTBOX_DIR, inbox_dir=settings.INBOX_DIR, outcome="release")
+    summary = customs_simulate(
+        outbox_dir=settings.OUTBOX_DIR, inbox_dir=settings.INBOX_DIR, outcome="release"
+    )
     receipts_ingest(directory=settings.INBOX_DIR)
 
     assert len(summary.answered) == 1 and summary.answered[0].startswith("CEB603_")
