@@ -134,6 +134,9 @@ class _Bills:
         found = {d.invt_no: d for d in declarations_for_user(user=self.user).filter(invt_no__in=numbers)}
         lists, seen, ok = [], set(), True
         for row, number in zip(bill.rows, numbers, strict=True):
+            if not number:  # reported as required
+                ok = False
+                continue
             declaration = found.get(number)
             if declaration is None:
                 self.error(row, "invtNo", "MBI_LIST_UNKNOWN", _message("MBI_LIST_UNKNOWN", invt_no=number))
@@ -180,11 +183,10 @@ class _Bills:
 
     def run(self, *, store: bool, submit: bool) -> None:
         for bill in bills_of(self.sheet):
-            if not self._cells(bill):
-                continue
+            cells_ok = self._cells(bill)  # every problem of the bill is reported, not only the first
             agent = self._agent(bill.head)
             lists = self._lists(bill)
-            if agent is None or lists is None:
+            if not cells_ok or agent is None or lists is None:
                 continue
             head = self._head(bill, lists)
             findings = master_bill_check(head=head, declarations=lists)
