@@ -239,7 +239,7 @@ def master_bill_sheet_hook(*, job, path, workbook, outcome) -> None:
     result = master_bill_sheet_import(
         user=job.user, path=path, store=store, submit=bool(job.submit) and store, scans=job.sheet_scans
     )
-    if result.sheet is None:
+    if result.sheet is None or not result.sheet.count:  # the template's empty sheet: nothing to say
         return
     workbook.extra_sheets = [result.sheet]
     outcome.errors.extend(result.errors)
