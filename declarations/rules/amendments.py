@@ -49,7 +49,9 @@ AMENDMENT_RULES: dict[str, object] = {
     "AMEND_RELEASED": _(
         "Customs released this list: it can no longer be changed or withdrawn, only cancelled (撤销申请, CEB605)."
     ),
-    "AMEND_FINISHED": _("This declaration is %(status)s: customs accepts no change or withdrawal any more."),
+    "AMEND_FINISHED": _(
+        "The declaration’s status is “%(status)s”: customs accepts no change or withdrawal any more."
+    ),
     "AMEND_PENDING": _("A withdrawal is waiting for customs' answer."),
     "AMEND_WITHDRAW_LIST_ONLY": _(
         "Only an inventory list (申报清单) is withdrawn here; a customs declaration (报关单) is withdrawn in "

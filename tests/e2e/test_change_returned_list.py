@@ -71,3 +71,36 @@ def test_exporter_declares_a_returned_list_again_as_a_change(
     assert page.locator("#message-versions tr[data-version='1'] a").count() == 3
     assert Declaration.objects.get(pk=returned.pk).status == DeclarationStatus.RELEASED
     _shot(page, f"change-released-{language}-{width}")
+
+
+@pytest.mark.parametrize("language,width", [("en", 1280), ("zh-hans", 390)])
+def test_exporter_withdraws_a_returned_list(
+    live_server, page, login, user, codes, settings, tmp_path, language, width
+):
+    settings.INBOX_DIR = tmp_path / "inbox"
+    enterprise = f.EnterpriseFactory()
+    Membership.objects.create(user=user, enterprise=enterprise, role=Membership.Role.ADMIN)
+    returned = returned_declaration(enterprise=enterprise, settings=settings, outbox=tmp_path / "outbox")
+    for path in settings.OUTBOX_DIR.glob("*.xml"):
+        path.unlink()
+    page.set_viewport_size({"width": width, "height": 900})
+    login(user)
+    prefix = "/en" if language == "en" else ""
+    detail = f"{live_server.url}{prefix}/declarations/{returned.pk}/"
+
+    page.goto(detail)
+    page.click("#withdraw-list")
+    page.fill("#id_reason", "订单取消")
+    page.check("#id_confirm")
+    _shot(page, f"withdraw-confirm-{language}-{width}")
+    page.click("form button.danger")
+    page.wait_for_url(detail)
+    assert Declaration.objects.get(pk=returned.pk).status == DeclarationStatus.WITHDRAWAL_REQUESTED
+
+    customs_simulate(outbox_dir=settings.OUTBOX_DIR, inbox_dir=settings.INBOX_DIR, outcome="release")
+    receipts_ingest(directory=settings.INBOX_DIR)
+    page.reload()
+    page.wait_for_selector("#message-versions tr[data-version='2']")
+    assert Declaration.objects.get(pk=returned.pk).status == DeclarationStatus.WITHDRAWN
+    assert page.locator("#amendments-card [data-code=AMEND_FINISHED]").count() == 1
+    _shot(page, f"withdraw-done-{language}-{width}")
