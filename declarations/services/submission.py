@@ -252,9 +252,17 @@ def declaration_cancel(*, declaration: Declaration, reason: str, actor=None) -> 
         if existing is None:
             locked.cancel_reason = reason[:1000]
             locked.save(update_fields=["cancel_reason"])
-            rendered = render_one(
-                "CEB605", locked, invt_no=locked.invt_no, reason=locked.cancel_reason, signer=get_signer()
-            )
+            try:
+                rendered = render_one(
+                    "CEB605", locked, invt_no=locked.invt_no, reason=locked.cancel_reason, signer=get_signer()
+                )
+            except (
+                SchemaInvalid,
+                ValueError,
+            ) as exc:  # e.g. a control character in the reason: nothing stored
+                raise SubmissionBlocked(
+                    _("The cancellation cannot be sent: %(reason)s") % {"reason": exc}
+                ) from exc
             existing = RenderedMessage.from_rendered(
                 declaration=locked, version=locked.version, rendered=rendered
             )
