@@ -64,6 +64,9 @@ class DeclarationStatus(models.TextChoices):
     RETURNED = "returned", _("Returned")
     CANCEL_REQUESTED = "cancel_requested", _("Cancellation requested")
     CANCELLED = "cancelled", _("Cancelled")
+    # A returned list withdrawn by the declarant (CEB603 appType 3 删除): requested, then granted by customs.
+    WITHDRAWAL_REQUESTED = "withdrawal_requested", _("Withdrawal requested")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 S = DeclarationStatus
@@ -86,6 +89,9 @@ STATUS_RANK: dict[str, int] = {
     S.RETURNED: 90,
     S.CLOSED: 95,
     S.REJECTED: 99,
+    # Above REJECTED: customs' answer to a withdrawal (granted, or refused: back to REJECTED) moves it on.
+    S.WITHDRAWAL_REQUESTED: 97,
+    S.WITHDRAWN: 100,
 }
 
 _IN_CUSTOMS = {S.DECLARING, S.ACCEPTED, S.MANUAL_REVIEW, S.INSPECTION, S.DETAINED, S.CONCLUDED}
@@ -108,7 +114,9 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     S.CANCELLED: frozenset(),
     S.RETURNED: frozenset(),
     S.CLOSED: frozenset(),
-    S.REJECTED: frozenset({S.DRAFT, S.SUBMITTED}),
+    S.REJECTED: frozenset({S.DRAFT, S.SUBMITTED, S.WITHDRAWAL_REQUESTED}),
+    S.WITHDRAWAL_REQUESTED: frozenset({S.WITHDRAWN, S.REJECTED}),
+    S.WITHDRAWN: frozenset(),
 }
 
 EDITABLE_STATUSES = frozenset({S.DRAFT, S.RENDER_FAILED, S.SEND_FAILED, S.REJECTED})

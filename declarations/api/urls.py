@@ -4,7 +4,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from declarations.api import customs_entry, master_bills, submit_preview, views
+from declarations.api import amendments, customs_entry, master_bills, submit_preview, views
 from declarations.api.classify import ClassifyView
 
 router = DefaultRouter()
@@ -41,6 +41,7 @@ urlpatterns = [
         submit_preview.DeclarationSubmitPreviewView.as_view(),
         name="api-declaration-submit-preview",
     ),
+    *amendments.urlpatterns,
     path("classify/", ClassifyView.as_view(), name="api-classify"),
     path("declarations/<int:pk>/returns/", include("declarations.api.urls_returns")),
     path("", include(router.urls)),

@@ -99,11 +99,13 @@ def render_master_bill_message(bill, items: Sequence, *, signer: Signer | None =
 def render_all(
     declaration, lines: Sequence, *, signer: Signer | None = None, at: datetime | None = None
 ) -> list[Rendered]:
-    """Every message the declaration's business type needs, in sending order, all with the same appTime."""
+    """Every message the declaration's business type needs, in sending order, all with the same appTime and
+    the declaration's appType (1 new, 2 change)."""
     signer = signer or get_signer()
     at = china_time(at)
     lines = list(lines)
+    app_type = getattr(declaration, "app_type", "") or "1"  # 2: a returned declaration declared again
     return [
-        render_one(message_type, declaration, lines, signer=signer, at=at)
+        render_one(message_type, declaration, lines, signer=signer, at=at, app_type=app_type)
         for message_type in messages_for(declaration, lines)
     ]

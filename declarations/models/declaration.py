@@ -105,6 +105,8 @@ class Declaration(models.Model):
 
     findings = models.JSONField(_("findings"), default=list, blank=True)
     version = models.PositiveIntegerField(_("message version"), default=0)
+    # appType of the current version's messages: 1 new, 2 change (a returned declaration declared again).
+    app_type = models.CharField(_("declaration type (appType)"), max_length=1, default="1")
     pre_no = models.CharField(_("pre-entry number"), max_length=18, blank=True)
     invt_no = models.CharField(_("inventory number"), max_length=20, blank=True)
     last_return_status = models.CharField(_("last receipt status"), max_length=10, blank=True)

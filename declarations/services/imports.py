@@ -67,6 +67,7 @@ from declarations.services.import_cells import (
     unreadable_workbook,
 )
 from declarations.services.import_kept import row_matches_stored, stored_lines
+from declarations.services.master_bill_import import master_bill_sheet_hook
 from declarations.spreadsheets.columns import FLAG, GOODS_COLUMNS, HEAD_COLUMNS, SHEET_GOODS, SHEET_HEAD
 from declarations.spreadsheets.reader import Row, Workbook, find_sheet, workbook_reading
 from declarations.spreadsheets.report import FIRST_ERRORS, CellError, build_report, error_rows
@@ -499,6 +500,7 @@ def _run_with(job: ImportJob, submission, timings: dict, started: float, max_row
         _check_row_count(len(workbook.head.rows), max_rows)
         importer = _Importer(job=job, workbook=workbook)
         importer.prepare()  # while the goods sheet is still being read
+        master_bill_sheet_hook(job=job, path=path, workbook=workbook, outcome=importer.outcome)
         rows = workbook.head.count + workbook.goods.count
     _check_row_count(rows, max_rows)
     timings["read"] = round(time.perf_counter() - started, 3)

@@ -28,6 +28,7 @@ from declarations.messages.receipts import (
     parse_receipt,
 )
 from declarations.models import Declaration, Receipt, RenderedMessage
+from declarations.rules.amendments import withdrawal_target
 from declarations.services.master_bills import master_bill_receipt_apply
 from declarations.services.notifications import enterprise_notify
 from declarations.services.receipt_order import receipt_order_key
@@ -143,6 +144,8 @@ def receipt_correlate(entry: ReceiptEntry) -> Declaration | None:
 
 def _target_status(entry: ReceiptEntry, declaration: Declaration) -> str | None:
     code = entry.return_status
+    if entry.message_type == "CEB604" and declaration.status == DeclarationStatus.WITHDRAWAL_REQUESTED:
+        return withdrawal_target(code)  # customs' answer to a withdrawal (CEB603 appType 3)
     if entry.message_type == "CEB606":
         if code.startswith("-"):
             return DeclarationStatus.RELEASED

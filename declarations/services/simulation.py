@@ -41,6 +41,12 @@ OUTCOMES: dict[str, dict[str, list[tuple[str, str]]]] = {
         "CEB607": [("100", "海关退单：提运单号与舱单不符")],
     },
 }
+# A withdrawal (CEB603 appType 3 删除) per outcome: granted (审结) or refused (退单); the list stays returned then.
+WITHDRAWAL_ANSWERS: dict[str, list[tuple[str, str]]] = {
+    "release": [("2", "电子口岸申报中"), ("399", "海关审结：清单已删除")],
+    "inspect": [("2", "电子口岸申报中"), ("399", "海关审结：清单已删除")],
+    "reject": [("100", "海关退单：删除申请不予受理")],
+}
 RECEIPT_FOR = {
     "CEB303": "CEB304",
     "CEB505": "CEB506",
@@ -120,8 +126,14 @@ def customs_simulate(*, outbox_dir: Path, inbox_dir: Path, outcome: str = "relea
             continue
         parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
         root = etree.fromstring(path.read_bytes(), parser)
+        statuses = plan[message_type]
+        if (
+            message_type == "CEB603"
+            and root.findtext(f"{CEB}Inventory/{CEB}InventoryHead/{CEB}appType") == "3"
+        ):
+            statuses = WITHDRAWAL_ANSWERS[outcome]
         # One receipt file per status, as customs sends them one by one.
-        for i, entry in enumerate(_entries(message_type, root, plan[message_type])):
+        for i, entry in enumerate(_entries(message_type, root, statuses)):
             receipt_type = RECEIPT_FOR[message_type]
             content = render_receipt(receipt_type, [entry])
             name = f"{receipt_type}_{new_guid()}_{i}.xml"

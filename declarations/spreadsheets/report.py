@@ -193,7 +193,10 @@ def error_rows(workbook: ReadWorkbook, errors: list[CellError], limit: int | Non
     Each: sheet, row, cell ('Q7'), copNo, column (the header as uploaded, without its '*'), code, message,
     severity (in the user's language) and key (the column key, for programs).
     """
-    sheets = {sheet.name: sheet for sheet in (workbook.head, workbook.goods)}
+    # extra_sheets: the master bill sheet (services/master_bill_import.py), so its errors name their cells too
+    sheets = {
+        sheet.name: sheet for sheet in (workbook.head, workbook.goods, *getattr(workbook, "extra_sheets", ()))
+    }
     order = {workbook.head.name: 0, workbook.goods.name: 1}
     cop_of = {name: _cop_numbers(sheet) for name, sheet in sheets.items() if sheet.present}
     severities = {"error": _("Error"), "warning": _("Warning")}

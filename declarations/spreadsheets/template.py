@@ -11,6 +11,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from declarations.choices import Channel, Mode
+from declarations.spreadsheets.master_bill_sheet import add_master_bill_sheet
 
 from .columns import (
     GOODS_COLUMNS,
@@ -177,6 +178,7 @@ def build_template(*, lists: dict[str, list[str]] | None = None) -> Workbook:
     _write_sheet(head, HEAD_COLUMNS, ranges)
     goods = book.create_sheet(SHEET_GOODS, 2)
     _write_sheet(goods, GOODS_COLUMNS, ranges)
+    add_master_bill_sheet(book, ranges, _write_sheet)  # master bills filed in bulk (master_bill_sheet.py)
     return book
 
 

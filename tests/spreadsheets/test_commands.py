@@ -19,6 +19,7 @@ def test_export_template(codes, tmp_path):
         "说明 Instructions",
         "表头 Declarations",
         "表体 Goods",
+        "总分单 Master bills",
         "代码 Codes",
     ]
     assert out.getvalue() == f"Template written to {path}\n"

@@ -11,6 +11,7 @@ from declarations.spreadsheets.columns import (
     SHEET_HEAD,
     SHEET_INSTRUCTIONS,
 )
+from declarations.spreadsheets.master_bill_sheet import SHEET_MASTER_BILLS
 from declarations.spreadsheets.template import template_bytes
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +23,7 @@ def book(codes):
 
 
 def test_sheets_and_hidden_codes(book):
-    assert book.sheetnames == [SHEET_INSTRUCTIONS, SHEET_HEAD, SHEET_GOODS, SHEET_CODES]
+    assert book.sheetnames == [SHEET_INSTRUCTIONS, SHEET_HEAD, SHEET_GOODS, SHEET_MASTER_BILLS, SHEET_CODES]
     assert book[SHEET_CODES].sheet_state == "hidden"
     assert book[SHEET_HEAD].sheet_state == "visible"
 
