@@ -9,8 +9,10 @@ decide what a user who can see it may change.
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
-from declarations.models import Declaration, Delegation, Enterprise, Membership, WarehouseFiling
+from declarations.models import Declaration, Enterprise, Membership, WarehouseFiling
+from declarations.rules.delegations import scopes_cover
 from declarations.selectors import enterprises_for_user
+from declarations.selectors_delegations import live_scopes_for_user
 
 
 def member_enterprises(*, user) -> QuerySet[Enterprise]:
@@ -51,7 +53,7 @@ def require_filing_submit(*, user, filing: WarehouseFiling) -> None:
 
 def can_change_declaration(*, user, declaration: Declaration) -> bool:
     """Edit, validate, submit, cancel, copy or delete: a member of the declaring exporter, or of a broker the
-    exporter delegates to *now*. A broker whose delegation was revoked still sees the declarations it filed as
+    exporter delegates to *now*, within the delegation's scope (its supervision modes and declaring offices). A broker whose delegation was revoked still sees the declarations it filed as
     agent (they are its records) but can change none of them."""
     if not user or not user.is_authenticated:
         return False
@@ -60,9 +62,9 @@ def can_change_declaration(*, user, declaration: Declaration) -> bool:
     enterprise_id = declaration.enterprise_id
     if Membership.objects.filter(user=user, enterprise_id=enterprise_id).exists():
         return True
-    return Delegation.objects.filter(
-        active=True, exporter_id=enterprise_id, broker__memberships__user=user
-    ).exists()
+    # A live delegation (models.delegations.live_q) whose scope covers the declaration's mode and office.
+    scopes = live_scopes_for_user(user=user, exporter_id=enterprise_id).get(enterprise_id, [])
+    return scopes_cover(scopes, mode=declaration.mode, office=declaration.customs_code)
 
 
 def require_declaration_change(*, user, declaration: Declaration) -> None:

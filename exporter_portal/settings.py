@@ -283,6 +283,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(minutes=15),
     },
     "reconcile-stuck": {"task": "declarations.tasks.reconcile_stuck_task", "schedule": timedelta(minutes=5)},
+    "expire-delegations": {"task": "declarations.tasks.delegations_expire_task", "schedule": timedelta(hours=1)},
 }
 # The reconciler (services.reconcile) dispatches again a declaration "submitted" without messages, or an
 # import job "pending", after this many seconds; a job "running" after the second bound.
