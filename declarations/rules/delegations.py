@@ -114,3 +114,14 @@ def check_transition(*, action: str, status: str, status_label: str = "") -> lis
 
 def expired(*, valid_until: datetime.date | None, today: datetime.date) -> bool:
     return valid_until is not None and valid_until < today
+
+
+def is_live(
+    *, status: str, valid_from: datetime.date | None, valid_until: datetime.date | None, today: datetime.date
+) -> bool:
+    """The Python twin of ``models.delegations.live_q`` for one delegation already read (pages, API)."""
+    return (
+        status == "accepted"
+        and (valid_from is None or valid_from <= today)
+        and (valid_until is None or valid_until >= today)
+    )
