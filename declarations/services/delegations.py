@@ -70,12 +70,12 @@ def _create(
     broker: Enterprise | None,
     exporter: Enterprise | None,
     side: str,
-    modes,
-    offices,
-    valid_from,
-    valid_until,
-    agreement_no: str,
-    note: str,
+    modes=(),
+    offices=(),
+    valid_from: datetime.date | None = None,
+    valid_until: datetime.date | None = None,
+    agreement_no: str = "",
+    note: str = "",
 ) -> Delegation:
     modes = sorted(set(modes or ()))
     problems = rules.check_parties(
