@@ -49,7 +49,8 @@ def _reach(user, own, filed, exporter) -> dict:
     return {
         "page: exporter's declaration": web.get(reverse("declaration_detail", args=[own.pk])).status_code,
         "page: edit what it filed": web.get(reverse("declaration_edit", args=[filed.pk])).status_code,
-        "page: list shows the exporter's": "EXPORTER-OWN" in web.get(reverse("declaration_list")).content.decode(),
+        "page: list shows the exporter's": "EXPORTER-OWN"
+        in web.get(reverse("declaration_list")).content.decode(),
         "api: exporter's declaration": api.get(f"/api/declarations/{own.pk}/").status_code,
         "api: change what it filed": api.patch(
             f"/api/declarations/{filed.pk}/", {"orderNo": "CHANGED"}, format="json"
@@ -89,7 +90,9 @@ def test_after_the_exporter_ends_it_the_broker_reaches_nothing(parties):
 
 def test_after_it_expires_the_broker_reaches_nothing_even_before_the_sweep(parties):
     delegation, broker_user, _exporter_user, own, filed = parties
-    Delegation.objects.filter(pk=delegation.pk).update(valid_until=timezone.localdate() - datetime.timedelta(days=1))
+    Delegation.objects.filter(pk=delegation.pk).update(
+        valid_until=timezone.localdate() - datetime.timedelta(days=1)
+    )
     assert Delegation.objects.get(pk=delegation.pk).status == "accepted"
     assert _reach(broker_user, own, filed, delegation.exporter) == GONE
 

@@ -57,7 +57,9 @@ def _kinds(delegation):
     return list(DelegationEvent.objects.filter(delegation=delegation).values_list("kind", "side"))
 
 
-def test_request_is_pending_with_its_event_and_tells_the_exporter(broker_admin, broker, exporter, exporter_admin):
+def test_request_is_pending_with_its_event_and_tells_the_exporter(
+    broker_admin, broker, exporter, exporter_admin
+):
     code_tables_load()
     delegation = delegation_request(
         actor=broker_admin,
@@ -111,7 +113,10 @@ def test_entrust_is_in_force_at_once(broker, exporter, exporter_admin, broker_ad
     delegation = delegation_entrust(actor=exporter_admin, exporter=exporter, code=broker.uscc)
     assert (delegation.status, delegation.initiated_by) == ("accepted", "exporter")
     assert _kinds(delegation) == [("entrusted", "exporter")]
-    assert Notification.objects.get(user=broker_admin).text == "Exporter X entrusted Broker Y to declare on its behalf."
+    assert (
+        Notification.objects.get(user=broker_admin).text
+        == "Exporter X entrusted Broker Y to declare on its behalf."
+    )
 
 
 def _snapshot():
@@ -191,7 +196,9 @@ def test_refusals_name_the_rule_and_the_field(broker_admin, broker, exporter, ex
     assert _snapshot() == before
 
 
-def test_an_ended_delegation_cannot_be_accepted_or_ended_again(broker_admin, broker, exporter, exporter_admin):
+def test_an_ended_delegation_cannot_be_accepted_or_ended_again(
+    broker_admin, broker, exporter, exporter_admin
+):
     delegation = _request(broker_admin, broker, exporter)
     delegation_end(actor=broker_admin, delegation=delegation)  # the broker withdraws its request
     before = _snapshot()
@@ -207,7 +214,9 @@ def test_an_ended_delegation_cannot_be_accepted_or_ended_again(broker_admin, bro
 
 def test_expiry_stops_it_at_once_and_the_sweep_records_it(broker, exporter):
     today = timezone.localdate()
-    lapsed = f.DelegationFactory(broker=broker, exporter=exporter, valid_until=today - datetime.timedelta(days=1))
+    lapsed = f.DelegationFactory(
+        broker=broker, exporter=exporter, valid_until=today - datetime.timedelta(days=1)
+    )
     other = f.EnterpriseFactory()
     current = f.DelegationFactory(broker=broker, exporter=other, valid_until=today)
     future = f.DelegationFactory(exporter=exporter, valid_from=today + datetime.timedelta(days=1))

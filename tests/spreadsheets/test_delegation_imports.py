@@ -20,17 +20,23 @@ def _one(exporter):
     return fill_template([head_row(exporter, 1)], [goods_row("COP-00001")])
 
 
-def test_after_the_end_the_brokers_upload_for_the_exporter_is_refused(registered, exporter_a, broker_c, user_c):
+def test_after_the_end_the_brokers_upload_for_the_exporter_is_refused(
+    registered, exporter_a, broker_c, user_c
+):
     job = run_import(user_c, _one(exporter_a))
     assert (job.counts["create"], job.counts["reject"]) == (1, 0)
 
     exporter_admin = Membership.objects.create(
-        user=user_c.__class__.objects.create_user("a-admin"), enterprise=exporter_a, role=Membership.Role.ADMIN
+        user=user_c.__class__.objects.create_user("a-admin"),
+        enterprise=exporter_a,
+        role=Membership.Role.ADMIN,
     ).user
     delegation_end(actor=exporter_admin, delegation=Delegation.objects.get(exporter=exporter_a))
     before = list(Declaration.objects.values_list("pk", "order_no", "version"))
 
-    job = run_import(user_c, fill_template([head_row(exporter_a, 1, orderNo="CHANGED")], [goods_row("COP-00001")]))
+    job = run_import(
+        user_c, fill_template([head_row(exporter_a, 1, orderNo="CHANGED")], [goods_row("COP-00001")])
+    )
     assert (job.counts["create"], job.counts["reject"]) == (0, 1)
     assert NOT_PERMITTED in report_errors(report_book(job))
     assert list(Declaration.objects.values_list("pk", "order_no", "version")) == before
@@ -48,7 +54,9 @@ def test_an_expired_delegation_refuses_the_upload(registered, exporter_a, broker
     "modes,offices,allowed",
     [([], [], True), (["9710"], ["5141"], True), (["9810"], [], False), ([], ["5208"], False)],
 )
-def test_rows_outside_the_scope_are_refused(registered, exporter_a, broker_c, user_c, modes, offices, allowed):
+def test_rows_outside_the_scope_are_refused(
+    registered, exporter_a, broker_c, user_c, modes, offices, allowed
+):
     Delegation.objects.update(modes=modes, offices=offices)
     job = run_import(user_c, _one(exporter_a))
     assert (job.counts["create"], job.counts["reject"]) == ((1, 0) if allowed else (0, 1))
