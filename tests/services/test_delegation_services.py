@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone, translation
 
 from declarations.models import Delegation, DelegationEvent, Membership, Notification
+from declarations.services.codes import code_tables_load
 from declarations.services.delegations import (
     DelegationRefused,
     delegation_accept,
@@ -17,7 +18,6 @@ from declarations.services.delegations import (
     delegation_request,
     delegations_expire,
 )
-from declarations.services.codes import code_tables_load
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
