@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from declarations.choices import Mode
 from declarations.code_labels import code_label
 from declarations.forms_delegations import DelegationNoteForm, DelegationTermsForm
 from declarations.models import Membership
@@ -36,7 +37,7 @@ def _decorate(delegation, *, admin_of: set[int], member_of: set[int], superuser:
     delegation.can_decide = pending and exporter_admin
     delegation.can_end = is_open and (exporter_admin or delegation.broker_id in admin_of)
     delegation.office_labels = [code_label("office", code) for code in delegation.offices or []]
-    delegation.mode_labels = list(delegation.modes or [])
+    delegation.mode_labels = [Mode(mode).label if mode in Mode.values else mode for mode in delegation.modes or []]
 
 
 def _memberships(user) -> tuple[set[int], set[int]]:
