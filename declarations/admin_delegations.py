@@ -6,7 +6,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from declarations.models import Delegation, DelegationEvent
-from declarations.services.delegations import DelegationRefused, delegation_end
+from declarations.services.delegations import DelegationRefused, delegation_end, delegation_recorded
 
 
 class DelegationEventInline(admin.TabularInline):
@@ -44,6 +44,11 @@ class DelegationAdmin(admin.ModelAdmin):
     ]
     inlines = [DelegationEventInline]
     actions = ["end_delegations"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            delegation_recorded(actor=request.user, delegation=obj)
 
     @admin.display(description=_("declaring customs offices"))
     def offices_display(self, obj):

@@ -190,6 +190,11 @@ def delegation_end(*, actor, delegation: Delegation, note: str = "") -> Delegati
     )
 
 
+def delegation_recorded(*, actor, delegation: Delegation) -> DelegationEvent:
+    """A delegation an administrator added in Django admin (in force at once, as before): its event."""
+    return _event(delegation, DelegationEventKind.RECORDED, side=DelegationSide.ADMIN, actor=actor)
+
+
 def delegations_expire(*, today: datetime.date | None = None) -> int:
     """Beat (daily): accepted delegations past their validity become ``expired``, with an event each. They stopped
     counting as live when the period ended (``live_q``); this records it for both sides."""
