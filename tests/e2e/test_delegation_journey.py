@@ -62,7 +62,7 @@ def _upload(page, live_server, prefix, path) -> str:
     return page.url
 
 
-@pytest.mark.parametrize("language,width", [("zh-hans", 1280), ("en", 390)])
+@pytest.mark.parametrize("language,width", [("zh-hans", 1280), ("en", 390), ("en", 1280), ("zh-hans", 390)])
 def test_broker_asks_exporter_accepts_then_ends(live_server, browser, codes, tmp_path, language, width):
     text, prefix = TEXT[language], ("/en" if language == "en" else "")
     office = CustomsOffice.objects.get(code="5141")
