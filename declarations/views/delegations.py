@@ -37,7 +37,9 @@ def _decorate(delegation, *, admin_of: set[int], member_of: set[int], superuser:
     delegation.can_decide = pending and exporter_admin
     delegation.can_end = is_open and (exporter_admin or delegation.broker_id in admin_of)
     delegation.office_labels = [code_label("office", code) for code in delegation.offices or []]
-    delegation.mode_labels = [Mode(mode).label if mode in Mode.values else mode for mode in delegation.modes or []]
+    delegation.mode_labels = [
+        Mode(mode).label if mode in Mode.values else mode for mode in delegation.modes or []
+    ]
 
 
 def _memberships(user) -> tuple[set[int], set[int]]:
