@@ -35,7 +35,7 @@ class PartySerializer(serializers.ModelSerializer):
 
 
 class DelegationEventSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.username", default=None, read_only=True)
+    actor = serializers.CharField(source="actor.username", default=None, allow_null=True, read_only=True)
 
     class Meta:
         model = DelegationEvent
