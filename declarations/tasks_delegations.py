@@ -2,9 +2,10 @@
 
 from celery import shared_task
 
+from declarations import task_names
 from declarations.services.delegations import delegations_expire
 
 
-@shared_task(name="declarations.tasks.delegations_expire_task")
+@shared_task(name=task_names.DELEGATIONS_EXPIRE)
 def delegations_expire_task() -> int:
     return delegations_expire()
