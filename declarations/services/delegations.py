@@ -200,12 +200,19 @@ def delegations_expire(*, today: datetime.date | None = None) -> int:
     counting as live when the period ended (``live_q``); this records it for both sides."""
     today = today or timezone.localdate()
     count = 0
-    for delegation in Delegation.objects.filter(status=DelegationStatus.ACCEPTED, valid_until__lt=today):
+    lapsed = Delegation.objects.filter(status=DelegationStatus.ACCEPTED, valid_until__lt=today)
+    for delegation in lapsed.select_related("broker", "exporter"):
         with transaction.atomic():
             updated = Delegation.objects.filter(pk=delegation.pk, status=DelegationStatus.ACCEPTED).update(
                 status=DelegationStatus.EXPIRED, ended_at=timezone.now()
             )
             if updated:
                 _event(delegation, DelegationEventKind.EXPIRED, side="")
+                text = _("The delegation from %(exporter)s to %(broker)s expired after %(date)s.") % {
+                    "exporter": delegation.exporter.name,
+                    "broker": delegation.broker.name,
+                    "date": delegation.valid_until.isoformat(),
+                }
+                _notify(delegation=delegation, side="", text=text)
                 count += 1
     return count

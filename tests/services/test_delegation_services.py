@@ -212,7 +212,7 @@ def test_an_ended_delegation_cannot_be_accepted_or_ended_again(
     assert _snapshot() == before
 
 
-def test_expiry_stops_it_at_once_and_the_sweep_records_it(broker, exporter):
+def test_expiry_stops_it_at_once_and_the_sweep_records_it(broker, exporter, broker_admin, exporter_admin):
     today = timezone.localdate()
     lapsed = f.DelegationFactory(
         broker=broker, exporter=exporter, valid_until=today - datetime.timedelta(days=1)
@@ -228,4 +228,11 @@ def test_expiry_stops_it_at_once_and_the_sweep_records_it(broker, exporter):
     lapsed.refresh_from_db()
     assert lapsed.status == "expired"
     assert _kinds(lapsed) == [("expired", "")]
+    yesterday = (today - datetime.timedelta(days=1)).isoformat()
+    assert sorted(Notification.objects.values_list("user__memberships__enterprise", "text")) == sorted(
+        [
+            (party.pk, f"The delegation from Exporter X to Broker Y expired after {yesterday}.")
+            for party in (exporter, broker)
+        ]
+    )
     assert delegations_expire() == 0  # once
