@@ -45,6 +45,10 @@ class DelegationAdmin(admin.ModelAdmin):
     inlines = [DelegationEventInline]
     actions = ["end_delegations"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # The parties of an existing delegation are its identity (its events name them): fixed once added.
+        return [*self.readonly_fields, "broker", "exporter"] if obj is not None else self.readonly_fields
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if not change:

@@ -23,6 +23,8 @@ def test_changelist_and_change_page_show_status_scope_and_events(admin_client_su
     assert page.status_code == 200
     assert "please act for us" in html
     assert 'name="status"' not in html and 'name="modes"' not in html  # read-only
+    assert 'name="broker"' not in html and 'name="exporter"' not in html  # the parties are fixed once added
+    assert 'name="agreement_no"' in html and 'name="valid_until"' in html
     assert "5141" in html
 
 
