@@ -85,3 +85,19 @@ def scope_of(delegation: Delegation) -> DelegationScope:
     return DelegationScope(
         modes=frozenset(delegation.modes or ()), offices=frozenset(delegation.offices or ())
     )
+
+
+def lapsed_delegation_codes(*, user) -> set[str]:
+    """USCCs and customs codes (upper case) of exporters whose delegations to the user's broker enterprises are
+    none of them live (pending, refused, ended or expired): an import names why it refuses their rows."""
+    if not user or not user.is_authenticated:
+        return set()
+    mine = Delegation.objects.filter(broker__memberships__user=user)
+    live = set(mine.filter(live_q()).values_list("exporter_id", flat=True))
+    codes = set()
+    for exporter_id, uscc, customs_code in mine.values_list(
+        "exporter_id", "exporter__uscc", "exporter__customs_code"
+    ):
+        if exporter_id not in live:
+            codes.update(code.upper() for code in (uscc, customs_code) if code)
+    return codes

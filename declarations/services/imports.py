@@ -48,7 +48,7 @@ from declarations.rules.delegations import scopes_cover
 from declarations.rules.finding import Finding
 from declarations.rules.party_pairs import check_party_pairs, names_by_code, party_codes
 from declarations.selectors import enterprises_for_user
-from declarations.selectors_delegations import live_scopes_for_user
+from declarations.selectors_delegations import lapsed_delegation_codes, live_scopes_for_user
 from declarations.selectors_rule_context import rule_context_load, rule_context_with_prefetched_duplicates
 from declarations.services.bulk_store import (
     HistoryWriter,
@@ -592,6 +592,7 @@ class _Importer:
         self._progress_at = time.monotonic()
         self._heads: list | None = None  # set by prepare
         self._scopes: dict = {}  # exporter id -> live delegation scopes (set by _parties)
+        self._lapsed: set[str] = set()  # codes of exporters whose delegations to the user are not in force
         self._flagged: set[tuple[str, int, str]] = set()  # (sheet, row, key) of cells reported by the reader
 
     # -- errors and statuses --
@@ -648,6 +649,7 @@ class _Importer:
         self._scopes = {} if self.user.is_superuser else live_scopes_for_user(user=self.user)
         for exporter_id in member_ids:
             self._scopes.pop(exporter_id, None)
+        self._lapsed = lapsed_delegation_codes(user=self.user)
         by_code, agent_for = {}, {}
         for enterprise in allowed:
             for code in (enterprise.customs_code, enterprise.uscc):
@@ -662,6 +664,16 @@ class _Importer:
             for w in OverseasWarehouse.objects.filter(enterprise__in=allowed)
         }
         return by_code, agent_for, warehouses
+
+    def _not_permitted(self, code: str) -> str:
+        if code.upper() in self._lapsed:
+            return _(
+                "You may not declare for the enterprise “%(code)s”: its delegation to you is not in force "
+                "(awaiting its acceptance, refused, ended or expired)."
+            ) % {"code": code}
+        return _(
+            "You may not declare for the enterprise “%(code)s”: it is not yours and has not delegated to you."
+        ) % {"code": code}
 
     def _delegation_scope(self, sheet, number: int, values: dict, scopes) -> None:
         """A row for a delegating exporter outside every live delegation's modes and offices: refused."""
@@ -866,11 +878,7 @@ class _Importer:
                     row.number,
                     "ebcCode",
                     "NOT_PERMITTED",
-                    _(
-                        "You may not declare for the enterprise “%(code)s”: it is not yours and has not "
-                        "delegated to you."
-                    )
-                    % {"code": values.get("ebcCode") or ""},
+                    self._not_permitted(str(values.get("ebcCode") or "")),
                 )
             elif enterprise.pk in self._scopes:
                 self._delegation_scope(head_sheet, row.number, values, self._scopes[enterprise.pk])

@@ -39,6 +39,10 @@ def test_after_the_end_the_brokers_upload_for_the_exporter_is_refused(
     )
     assert (job.counts["create"], job.counts["reject"]) == (0, 1)
     assert NOT_PERMITTED in report_errors(report_book(job))
+    assert [e["message"] for e in job.counts["first_errors"] if e["code"] == "NOT_PERMITTED"] == [
+        f"You may not declare for the enterprise “{exporter_a.customs_code}”: its delegation to you is not in "
+        "force (awaiting its acceptance, refused, ended or expired)."
+    ]
     assert list(Declaration.objects.values_list("pk", "order_no", "version")) == before
 
 
