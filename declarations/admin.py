@@ -21,7 +21,10 @@ from import_export.formats.base_formats import CSV, XLSX
 from import_export.widgets import ForeignKeyWidget
 from simple_history.admin import SimpleHistoryAdmin
 
-from declarations import admin_review  # noqa: F401  (registers the review queues)
+from declarations import (
+    admin_delegations,  # noqa: F401  (delegations: status and events read-only)
+    admin_review,  # noqa: F401  (registers the review queues)
+)
 from declarations import models as m
 from declarations.admin_codes import (
     CodePickerAdminMixin,
@@ -393,11 +396,6 @@ class OverseasWarehouseAdmin(WarehouseRefileMixin, CodePickerAdminMixin, SimpleH
 @admin.register(m.Membership)
 class MembershipAdmin(admin.ModelAdmin):
     list_display = ["user", "enterprise", "role"]
-
-
-@admin.register(m.Delegation)
-class DelegationAdmin(admin.ModelAdmin):
-    list_display = ["exporter", "broker", "active", "valid_until"]
 
 
 # --- code tables and exchange rates (CSV / XLSX import and export) ---------------------------------------------

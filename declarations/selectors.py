@@ -28,6 +28,7 @@ from declarations.models import (
     StatusEvent,
     WarehouseFiling,
 )
+from declarations.models.delegations import live_q
 from declarations.precompiled import Precompiled, as_id
 from declarations.rules.channel import ChannelAdvice, recommend_channel
 from declarations.rules.context import RuleContext
@@ -48,7 +49,7 @@ def _tenant_subqueries(user_id: int) -> tuple[QuerySet, QuerySet]:
     """Ids of the enterprises the user belongs to, and of those that delegated to a broker the user belongs to:
     two flat subqueries (no join to de-duplicate), which the database plans quickly."""
     member_of = Membership.objects.filter(user_id=user_id).values("enterprise_id")
-    delegating = Delegation.objects.filter(active=True, broker__memberships__user_id=user_id).values(
+    delegating = Delegation.objects.filter(live_q(), broker__memberships__user_id=user_id).values(
         "exporter_id"
     )
     return member_of, delegating

@@ -9,6 +9,7 @@ DISPATCH_PENDING = "declarations.tasks.dispatch_pending_task"
 OUTBOX_STAGED_SWEEP = "declarations.tasks.outbox_staged_sweep_task"
 RECONCILE_STUCK = "declarations.tasks.reconcile_stuck_task"
 IMPORT_JOB_RUN = "declarations.tasks.import_job_run_task"
+DELEGATIONS_EXPIRE = "declarations.tasks.delegations_expire_task"
 
 ALL = (
     DECLARATION_RENDER,
@@ -18,4 +19,5 @@ ALL = (
     OUTBOX_STAGED_SWEEP,
     RECONCILE_STUCK,
     IMPORT_JOB_RUN,
+    DELEGATIONS_EXPIRE,
 )

@@ -50,4 +50,5 @@ def reconcile_stuck_task() -> dict:
 
 
 # Registered here so the worker's autodiscovery finds the spreadsheet-import task too.
+from declarations.tasks_delegations import delegations_expire_task  # noqa: E402,F401
 from declarations.tasks_imports import import_job_run_task  # noqa: E402,F401

@@ -18,6 +18,7 @@ from declarations.views import (
 
 urlpatterns = [
     path("imports/", include("declarations.urls_imports")),
+    path("delegations/", include("declarations.urls_delegations")),
     path("", include("declarations.urls_list_life")),
     path("", include("declarations.urls_returns")),
     path("", include("declarations.urls_amendments")),

@@ -285,6 +285,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(minutes=15),
     },
     "reconcile-stuck": {"task": "declarations.tasks.reconcile_stuck_task", "schedule": timedelta(minutes=5)},
+    "expire-delegations": {
+        "task": "declarations.tasks.delegations_expire_task",
+        "schedule": timedelta(hours=1),
+    },
 }
 # The reconciler (services.reconcile) dispatches again a declaration "submitted" without messages, or an
 # import job "pending", after this many seconds; a job "running" after the second bound.
@@ -318,7 +322,11 @@ API_TOKEN_THROTTLE_RATE = os.environ.get("API_TOKEN_THROTTLE_RATE", "10/min") or
 SPECTACULAR_SETTINGS = {
     "TITLE": "Exporter Portal API",
     "VERSION": "1.0.0",
-    "ENUM_NAME_OVERRIDES": {"ChannelEnum": "declarations.choices.Channel"},
+    "ENUM_NAME_OVERRIDES": {
+        "ChannelEnum": "declarations.choices.Channel",
+        "ModeEnum": "declarations.choices.Mode",
+        "DelegationSideEnum": "declarations.models.delegations.DelegationSide",
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -138,6 +138,15 @@ class DelegationFactory(DjangoModelFactory):
     exporter = factory.SubFactory(EnterpriseFactory)
 
 
+class DelegationEventFactory(DjangoModelFactory):
+    class Meta:
+        model = m.DelegationEvent
+
+    delegation = factory.SubFactory(DelegationFactory)
+    kind = "requested"
+    side = "broker"
+
+
 class RegistrationFactory(DjangoModelFactory):
     class Meta:
         model = m.Registration

@@ -4,7 +4,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from declarations.api import amendments, customs_entry, master_bills, submit_preview, views
+from declarations.api import amendments, customs_entry, delegations, master_bills, submit_preview, views
 from declarations.api.classify import ClassifyView
 
 router = DefaultRouter()
@@ -18,6 +18,7 @@ router.register("messages", views.MessageViewSet, basename="api-message")
 router.register("receipts", views.ReceiptViewSet, basename="api-receipt")
 router.register("imports", views.ImportJobViewSet, basename="api-import")
 router.register("master-bills", master_bills.MasterBillViewSet, basename="api-master-bill")
+router.register("delegations", delegations.DelegationViewSet, basename="api-delegation")
 router.register("codes/customs-offices", views.CustomsOfficeViewSet, basename="api-customs-office")
 router.register("codes/countries", views.CountryViewSet, basename="api-country")
 router.register("codes/currencies", views.CurrencyViewSet, basename="api-currency")

@@ -27,7 +27,11 @@ from declarations.api import serializers as s
 from declarations.api.errors import api_exception_handler, error, error_response, findings_errors
 from declarations.api.parsers import BoundedJSONParser
 from declarations.choices import ImportState
-from declarations.permissions import require_declaration_change, require_filing_submit
+from declarations.permissions import (
+    require_declaration_change,
+    require_declaration_within_delegation,
+    require_filing_submit,
+)
 from declarations.search import SearchQuery, search_query, too_long_message
 from declarations.services import filings as filing_services
 from declarations.services.declarations import (
@@ -310,6 +314,7 @@ class DeclarationViewSet(ApiMixin, viewsets.ModelViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data, lines = self._split(serializer.validated_data)
+        require_declaration_within_delegation(user=request.user, declaration=None, data=data)
         try:
             declaration, _findings = declaration_save(
                 declaration=None, data=data, lines=lines, actor=request.user
@@ -324,6 +329,7 @@ class DeclarationViewSet(ApiMixin, viewsets.ModelViewSet):
         serializer = self.get_serializer(declaration, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         data, lines = self._split(serializer.validated_data)
+        require_declaration_within_delegation(user=request.user, declaration=declaration, data=data)
         if partial and "lines" in request.data:
             # Lines are replaced as a whole, so each line must be complete even in a PATCH.
             line_serializer = s.DeclarationLineSerializer(data=request.data["lines"], many=True)

@@ -1,8 +1,9 @@
 from .codes import Country, Currency, CustomsOffice, ExchangeRate, HSCode, PackingType, TransportMode, Unit
 from .customs_entry import CustomsEntryResult
 from .declaration import CEB_HEAD_FIELDS, CEB_LINE_FIELDS, Declaration, DeclarationLine
+from .delegations import Delegation, DelegationEvent
 from .dispatch import TaskDispatch
-from .enterprise import Delegation, Enterprise, Membership
+from .enterprise import Enterprise, Membership
 from .events import StatusEvent
 from .filings import (
     OverseasWarehouse,
@@ -28,6 +29,7 @@ __all__ = [
     "Declaration",
     "DeclarationLine",
     "Delegation",
+    "DelegationEvent",
     "Enterprise",
     "ExchangeRate",
     "HSCode",

@@ -1,4 +1,4 @@
-"""Enterprises, user membership, and broker delegations."""
+"""Enterprises and user membership (broker delegations: models/delegations.py)."""
 
 from django.conf import settings
 from django.db import models
@@ -95,30 +95,3 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.enterprise}"
-
-
-class Delegation(models.Model):
-    """An exporter's delegation (代理报关委托) to a customs broker to declare on its behalf."""
-
-    broker = models.ForeignKey(
-        Enterprise,
-        on_delete=models.CASCADE,
-        related_name="delegations_received",
-        verbose_name=_("broker"),
-        db_index=False,  # indexed by delegation_unique, which leads with it
-    )
-    exporter = models.ForeignKey(
-        Enterprise, on_delete=models.CASCADE, related_name="delegations_given", verbose_name=_("exporter")
-    )
-    agreement_no = models.CharField(_("agreement number"), max_length=50, blank=True)
-    active = models.BooleanField(_("active"), default=True)
-    valid_until = models.DateField(_("valid until"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["broker", "exporter"], name="delegation_unique")]
-        verbose_name = _("delegation")
-        verbose_name_plural = _("delegations")
-
-    def __str__(self) -> str:
-        return f"{self.exporter} → {self.broker}"

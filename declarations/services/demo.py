@@ -1,4 +1,4 @@
-"""Demo data: exporters A and B, broker C delegated by A, a platform, a logistics enterprise, rates and the
+"""Demo data: exporters A and B, broker C delegated by A (and asking B: a pending request), a platform, a logistics enterprise, rates and the
 four business types. Idempotent: every record is found by its natural key before it is created."""
 
 import datetime
@@ -17,6 +17,7 @@ from declarations.models import (
     Declaration,
     DeclarationLine,
     Delegation,
+    DelegationEvent,
     Enterprise,
     ExchangeRate,
     Membership,
@@ -24,6 +25,7 @@ from declarations.models import (
     Registration,
     WarehouseFiling,
 )
+from declarations.models.delegations import DelegationEventKind, DelegationSide, DelegationStatus
 from declarations.services.codes import code_tables_load
 from declarations.services.staff import reviewer_group_ensure
 from declarations.services.tariff import tariff_load_sample
@@ -100,6 +102,30 @@ def _line(item_no, item_name, gcode, gname, gmodel, qty, unit, price, currency, 
     )
 
 
+def _delegations(*, broker_c: Enterprise, exporter_a: Enterprise, exporter_b: Enterprise) -> None:
+    """A delegates to C (in force); C asks to act for B under 9710 at the demo office (pending: B decides)."""
+    given, created = Delegation.objects.get_or_create(
+        broker=broker_c, exporter=exporter_a, defaults={"agreement_no": "DL-2026-001"}
+    )
+    if created:
+        DelegationEvent.objects.create(
+            delegation=given, kind=DelegationEventKind.RECORDED, side=DelegationSide.ADMIN
+        )
+    if not Delegation.objects.filter(broker=broker_c, exporter=exporter_b).exists():
+        asked = Delegation.objects.create(
+            broker=broker_c,
+            exporter=exporter_b,
+            status=DelegationStatus.PENDING,
+            initiated_by=DelegationSide.BROKER,
+            modes=[Mode.DIRECT],
+            offices=[DEMO_OFFICE],
+            agreement_no="DL-2026-002",
+        )
+        DelegationEvent.objects.create(
+            delegation=asked, kind=DelegationEventKind.REQUESTED, side=DelegationSide.BROKER
+        )
+
+
 @transaction.atomic
 def demo_load() -> list[DemoLogin]:
     code_tables_load()
@@ -164,9 +190,7 @@ def demo_load() -> list[DemoLogin]:
         is_site_operator=True,
         home_office=office,
     )
-    Delegation.objects.get_or_create(
-        broker=broker_c, exporter=exporter_a, defaults={"agreement_no": "DL-2026-001"}
-    )
+    _delegations(broker_c=broker_c, exporter_a=exporter_a, exporter_b=exporter_b)
     for enterprise, role in (
         (exporter_a, EnterpriseRole.EXPORTER),
         (broker_c, EnterpriseRole.BROKER),
@@ -352,5 +376,5 @@ def demo_load() -> list[DemoLogin]:
         DemoLogin("reviewer", DEMO_PASSWORD, "staff reviewer: registrations and filings in Django admin"),
         DemoLogin("exporter_a", DEMO_PASSWORD, f"exporter A: {exporter_a.name}"),
         DemoLogin("exporter_b", DEMO_PASSWORD, f"exporter B: {exporter_b.name}"),
-        DemoLogin("broker_c", DEMO_PASSWORD, f"broker C: {broker_c.name} (delegated by A)"),
+        DemoLogin("broker_c", DEMO_PASSWORD, f"broker C: {broker_c.name} (delegated by A; asks B, pending)"),
     ]

@@ -43,9 +43,12 @@ from declarations.models import (
     Membership,
     OverseasWarehouse,
 )
+from declarations.models.delegations import live_q
+from declarations.rules.delegations import scopes_cover
 from declarations.rules.finding import Finding
 from declarations.rules.party_pairs import check_party_pairs, names_by_code, party_codes
 from declarations.selectors import enterprises_for_user
+from declarations.selectors_delegations import lapsed_delegation_codes, live_scopes_for_user
 from declarations.selectors_rule_context import rule_context_load, rule_context_with_prefetched_duplicates
 from declarations.services.bulk_store import (
     HistoryWriter,
@@ -590,6 +593,8 @@ class _Importer:
         self.submit_seconds = 0.0
         self._progress_at = time.monotonic()
         self._heads: list | None = None  # set by prepare
+        self._scopes: dict = {}  # exporter id -> live delegation scopes (set by _parties)
+        self._lapsed: set[str] = set()  # codes of exporters whose delegations to the user are not in force
         self._flagged: set[tuple[str, int, str]] = set()  # (sheet, row, key) of cells reported by the reader
 
     # -- errors and statuses --
@@ -638,10 +643,15 @@ class _Importer:
         allowed = list(enterprises_for_user(user=self.user))
         member_ids = set(Membership.objects.filter(user=self.user).values_list("enterprise_id", flat=True))
         delegated = dict(
-            Delegation.objects.filter(broker_id__in=member_ids, active=True)
+            Delegation.objects.filter(live_q(), broker_id__in=member_ids)
             .order_by("-id")
             .values_list("exporter_id", "broker_id")
         )
+        # Rows for a delegating exporter must fall within a live delegation's scope (modes, offices).
+        self._scopes = {} if self.user.is_superuser else live_scopes_for_user(user=self.user)
+        for exporter_id in member_ids:
+            self._scopes.pop(exporter_id, None)
+        self._lapsed = lapsed_delegation_codes(user=self.user)
         by_code, agent_for = {}, {}
         for enterprise in allowed:
             for code in (enterprise.customs_code, enterprise.uscc):
@@ -656,6 +666,26 @@ class _Importer:
             for w in OverseasWarehouse.objects.filter(enterprise__in=allowed)
         }
         return by_code, agent_for, warehouses
+
+    def _not_permitted(self, code: str) -> str:
+        if code.upper() in self._lapsed:
+            return _(
+                "You may not declare for the enterprise “%(code)s”: its delegation to you is not in force "
+                "(awaiting its acceptance, refused, ended or expired)."
+            ) % {"code": code}
+        return _(
+            "You may not declare for the enterprise “%(code)s”: it is not yours and has not delegated to you."
+        ) % {"code": code}
+
+    def _delegation_scope(self, sheet, number: int, values: dict, scopes) -> None:
+        """A row for a delegating exporter outside every live delegation's modes and offices: refused."""
+        mode, office = str(values.get("mode") or ""), str(values.get("customsCode") or "")
+        if not scopes_cover(scopes, mode=mode, office=office):
+            message = _(
+                "The delegation from this exporter does not cover supervision mode %(mode)s at customs office "
+                "%(office)s."
+            )
+            self.error(sheet, number, "mode", "DLG_OUT_OF_SCOPE", message % {"mode": mode, "office": office})
 
     # -- checking --
 
@@ -850,12 +880,10 @@ class _Importer:
                     row.number,
                     "ebcCode",
                     "NOT_PERMITTED",
-                    _(
-                        "You may not declare for the enterprise “%(code)s”: it is not yours and has not "
-                        "delegated to you."
-                    )
-                    % {"code": values.get("ebcCode") or ""},
+                    self._not_permitted(str(values.get("ebcCode") or "")),
                 )
+            elif enterprise.pk in self._scopes:
+                self._delegation_scope(head_sheet, row.number, values, self._scopes[enterprise.pk])
 
             locked = current is not None and current.status not in EDITABLE_STATUSES
             if locked and (repeated or enterprise is None):

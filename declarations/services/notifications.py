@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from declarations.models import Declaration, Enterprise, Notification
+from declarations.models.delegations import live_q
 
 
 def _recipients(enterprise: Enterprise):
@@ -13,9 +14,9 @@ def _recipients(enterprise: Enterprise):
         get_user_model()
         .objects.filter(
             Q(memberships__enterprise=enterprise)
-            | Q(
-                memberships__enterprise__delegations_received__exporter=enterprise,
-                memberships__enterprise__delegations_received__active=True,
+            | (
+                Q(memberships__enterprise__delegations_received__exporter=enterprise)
+                & live_q("memberships__enterprise__delegations_received__")
             ),
             is_active=True,
         )

@@ -38,7 +38,12 @@ from declarations.forms import (
 )
 from declarations.models import CatalogueItem, CustomsEntryResult, Declaration
 from declarations.models.customs_entry import EntryResult
-from declarations.permissions import can_change_declaration, require_declaration_change
+from declarations.permissions import (
+    OUT_OF_DELEGATION,
+    can_change_declaration,
+    declaration_within_delegation,
+    require_declaration_change,
+)
 from declarations.rules.finding import HEAD_FINDING_FIELDS, LINE_FINDING_FIELDS, Finding
 from declarations.selectors import (
     channel_advice,
@@ -388,6 +393,13 @@ def _edit(request, declaration):
     if request.method == "POST":
         if form.is_valid() and formset.is_valid():
             data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+            if not declaration_within_delegation(user=request.user, declaration=declaration, data=data):
+                form.add_error(None, OUT_OF_DELEGATION)
+                return render(
+                    request,
+                    "declarations/declaration_form.html",
+                    _edit_context(request, declaration=declaration, form=form, formset=formset),
+                )
             lines = [
                 _line_dict(line_form.cleaned_data)
                 for line_form in formset.forms

@@ -81,6 +81,9 @@ def demo_objects(services_ready, live_server, transactional_db) -> dict:
             "/api/messages/": [message.pk],
             "/api/master-bills/": [master_bill.pk],
             "/api/imports/": jobs,
+            "/api/delegations/": list(
+                m.Delegation.objects.filter(exporter=exporter).values_list("pk", flat=True)
+            ),
             "/api/codes/countries/": ["502", "142"],
             "/api/codes/currencies/": ["142", "502"],
             "/api/codes/customs-offices/": ["5141"],

@@ -19,6 +19,7 @@ FACTORIES = [
     f.EnterpriseFactory,
     f.MembershipFactory,
     f.DelegationFactory,
+    f.DelegationEventFactory,
     f.RegistrationFactory,
     f.RegistrationAttachmentFactory,
     f.OverseasWarehouseFactory,

@@ -50,6 +50,7 @@ class TenantA:
     notification: object
     secrets: list[str] = field(default_factory=list)
     master_bill: object = None  # a draft master bill naming the released list: send would succeed
+    delegation: object = None  # a broker's pending request to A: accept / refuse / end would succeed for A
 
     def rows(self) -> list:
         """Every row of A's data set, to snapshot."""
@@ -71,6 +72,7 @@ class TenantA:
             self.catalogue_item,
             self.notification,
             *([self.master_bill, *self.master_bill.items.all()] if self.master_bill else []),
+            *([self.delegation, *self.delegation.events.all()] if self.delegation else []),
         ]
 
 
@@ -152,6 +154,14 @@ def tenant_a(db, exporter_a) -> TenantA:
         enterprise=exporter_a, item_no="A-SECRET-CAT", item_name="A-SECRET-CAT-NAME"
     )
     notification = f.NotificationFactory(user=user, declaration=declaration, text="A-SECRET-NOTICE")
+    delegation = f.DelegationFactory(
+        broker=f.EnterpriseFactory(name="戊报关行", is_exporter=False, is_broker=True),
+        exporter=exporter_a,
+        status="pending",
+        initiated_by="broker",
+        agreement_no="A-SECRET-AGREEMENT",
+    )
+    f.DelegationEventFactory(delegation=delegation, kind="requested", side="broker", note="A-SECRET-DLG-NOTE")
     # Specific values (no shared prefixes): a response may echo what the prober itself posted, never these.
     secrets = [
         exporter_a.name,
@@ -178,6 +188,8 @@ def tenant_a(db, exporter_a) -> TenantA:
         "A-SECRET-NOTICE",
         "A-SECRET-MBL",
         "A-SECRET-TRUCK",
+        "A-SECRET-AGREEMENT",
+        "A-SECRET-DLG-NOTE",
         A_FILE_BYTES.decode(),
         A_MESSAGE_BYTES.decode(),
     ]
@@ -199,6 +211,7 @@ def tenant_a(db, exporter_a) -> TenantA:
         notification=notification,
         secrets=secrets,
         master_bill=master_bill,
+        delegation=delegation,
     )
 
 

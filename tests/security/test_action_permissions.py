@@ -102,7 +102,7 @@ def filed_then_revoked(exporter_a, broker_c, broker_user):
         enterprise=exporter_a, agent=broker_c, order_no="BROKER-FILED", created_by=broker_user
     )
     f.DeclarationLineFactory(declaration=draft, gnum=1)
-    Delegation.objects.filter(broker=broker_c, exporter=exporter_a).update(active=False)
+    Delegation.objects.filter(broker=broker_c, exporter=exporter_a).update(status="ended")
     return draft
 
 

@@ -71,6 +71,10 @@ OBJECT_ROUTES: dict[str, Kwargs] = {
     "declaration_amendments": lambda a: {"pk": a.declaration.pk},
     "declaration_change": lambda a: {"pk": a.declaration.pk},
     "declaration_withdraw": lambda a: {"pk": a.declaration.pk},
+    "delegation_detail": lambda a: {"pk": a.delegation.pk},
+    "delegation_accept": lambda a: {"pk": a.delegation.pk},
+    "delegation_refuse": lambda a: {"pk": a.delegation.pk},
+    "delegation_end": lambda a: {"pk": a.delegation.pk},
     # API
     "api-enterprise-detail": lambda a: {"pk": a.enterprise.pk},
     "api-warehouse-detail": lambda a: {"pk": a.warehouse.pk},
@@ -95,6 +99,10 @@ OBJECT_ROUTES: dict[str, Kwargs] = {
     "api-import-report": lambda a: {"pk": a.import_job.pk},
     "api-master-bill-detail": lambda a: {"pk": a.master_bill.pk},
     "api-master-bill-submit": lambda a: {"pk": a.master_bill.pk},
+    "api-delegation-detail": lambda a: {"pk": a.delegation.pk},
+    "api-delegation-accept": lambda a: {"pk": a.delegation.pk},
+    "api-delegation-refuse": lambda a: {"pk": a.delegation.pk},
+    "api-delegation-end": lambda a: {"pk": a.delegation.pk},
 }
 
 # Routes with URL arguments that name shared reference data, not a tenant's object: any signed-in user may read

@@ -30,7 +30,7 @@ def world():
     x = f.EnterpriseFactory(name="X", is_broker=True)
     y, z, w = (f.EnterpriseFactory(name=name) for name in "YZW")
     f.DelegationFactory(broker=x, exporter=y)
-    f.DelegationFactory(broker=x, exporter=z, active=False)
+    f.DelegationFactory(broker=x, exporter=z, status="ended")
     user = f.MembershipFactory(enterprise=x).user
     start = timezone.now() - datetime.timedelta(days=1)
     plan = ["x", "y", "w", "z", "x", "y", "y", "w", "x", "z", "y", "x", "w", "y", "x"]

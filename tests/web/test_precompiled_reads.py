@@ -27,7 +27,7 @@ def world():
     broker = f.EnterpriseFactory(is_broker=True, is_exporter=False)
     a, b, c = f.EnterpriseFactory(), f.EnterpriseFactory(), f.EnterpriseFactory()
     f.DelegationFactory(broker=broker, exporter=a)
-    f.DelegationFactory(broker=broker, exporter=b, active=False)
+    f.DelegationFactory(broker=broker, exporter=b, status="ended")
     users = {
         "broker": f.MembershipFactory(enterprise=broker).user,
         "exporter_a": f.MembershipFactory(enterprise=a).user,
