@@ -19,6 +19,7 @@ from declarations.views import (
 urlpatterns = [
     path("imports/", include("declarations.urls_imports")),
     path("", include("declarations.urls_list_life")),
+    path("", include("declarations.urls_documents")),
     path("", dashboard.dashboard, name="home"),
     path("enterprises/", enterprises.enterprise_list, name="enterprise_list"),
     path("enterprises/new/", enterprises.enterprise_create, name="enterprise_create"),

@@ -52,3 +52,7 @@ __all__ = [
 from .tariff import InspectionCategory, SupervisionCondition, Tariff  # noqa: E402
 
 __all__ += ["InspectionCategory", "SupervisionCondition", "Tariff"]
+
+from .declaration_documents import DeclarationDocument  # noqa: E402
+
+__all__ += ["DeclarationDocument"]
