@@ -131,10 +131,23 @@ def _number(value, places: int | None = None) -> str:
     return f"{number:,.{exponent}f}"
 
 
+_NUMBERS = frozenset({"pack_no", "gross_weight", "net_weight", "qty", "price", "total_price"})
+
+
+def _canonical(name: str, value) -> str:
+    """One text per value: 42.5 and 42.50000 (as read back from the database) are the same number."""
+    if name in _NUMBERS and value not in (None, ""):
+        return f"{Decimal(str(value)).normalize():f}"
+    return "" if value is None else str(value)
+
+
 def source_digest(declaration, lines: Sequence) -> str:
     """SHA-256 of what a generated document shows of the declaration (head fields and lines)."""
-    head = {name: getattr(declaration, name) for name in SOURCE_HEAD_FIELDS}
-    rows = [{name: getattr(line, name) for name in SOURCE_LINE_FIELDS} for line in sorted_lines(lines)]
+    head = {name: _canonical(name, getattr(declaration, name)) for name in SOURCE_HEAD_FIELDS}
+    rows = [
+        {name: _canonical(name, getattr(line, name)) for name in SOURCE_LINE_FIELDS}
+        for line in sorted_lines(lines)
+    ]
     payload = json.dumps({"head": head, "lines": rows}, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(payload.encode()).hexdigest()
 
