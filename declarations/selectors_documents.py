@@ -20,9 +20,12 @@ def declaration_documents(*, declaration: Declaration) -> list[DeclarationDocume
     return documents
 
 
-def declaration_document_for_user(*, user, declaration_id, document_id) -> DeclarationDocument:
-    """One document of a declaration the user sees (or any, for a reviewer); anyone else's: 404."""
-    if is_reviewer_of(user=user, model=DeclarationDocument):
+def declaration_document_for_user(
+    *, user, declaration_id, document_id, reviewers: bool = True
+) -> DeclarationDocument:
+    """One document of a declaration the user sees (or any, for a reviewer when ``reviewers``: the portal's
+    download, which the admin links to; the API serves tenants only); anyone else's: 404."""
+    if reviewers and is_reviewer_of(user=user, model=DeclarationDocument):
         documents: QuerySet = DeclarationDocument.objects.filter(declaration_id=as_id(declaration_id))
     else:
         documents = declaration_for_user(user=user, pk=declaration_id).documents.all()  # 404 for another's

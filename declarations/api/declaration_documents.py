@@ -161,7 +161,7 @@ class DeclarationDocumentDownloadView(ApiMixin, generics.GenericAPIView):
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     def get(self, request, pk, document_id):
         document = declaration_document_for_user(
-            user=request.user, declaration_id=pk, document_id=document_id
+            user=request.user, declaration_id=pk, document_id=document_id, reviewers=False
         )
         try:
             handle = document.file.open("rb")

@@ -62,6 +62,10 @@ OBJECT_ROUTES: dict[str, Kwargs] = {
     "master_bill_message": lambda a: {"pk": a.master_bill.pk},
     "declaration_list_life": lambda a: {"pk": a.released.pk},
     "declaration_cancel": lambda a: {"pk": a.released.pk},
+    "declaration_documents": lambda a: {"pk": a.declaration.pk},
+    "declaration_document_upload": lambda a: {"pk": a.declaration.pk},
+    "declaration_document_generate": lambda a: {"pk": a.declaration.pk},
+    "declaration_document": lambda a: {"pk": a.declaration.pk, "document_id": a.declaration_document.pk},
     # API
     "api-enterprise-detail": lambda a: {"pk": a.enterprise.pk},
     "api-warehouse-detail": lambda a: {"pk": a.warehouse.pk},
@@ -81,6 +85,9 @@ OBJECT_ROUTES: dict[str, Kwargs] = {
     "api-import-report": lambda a: {"pk": a.import_job.pk},
     "api-master-bill-detail": lambda a: {"pk": a.master_bill.pk},
     "api-master-bill-submit": lambda a: {"pk": a.master_bill.pk},
+    "api-declaration-documents": lambda a: {"pk": a.declaration.pk},
+    "api-declaration-document-generate": lambda a: {"pk": a.declaration.pk},
+    "api-declaration-document": lambda a: {"pk": a.declaration.pk, "document_id": a.declaration_document.pk},
 }
 
 # Routes with URL arguments that name shared reference data, not a tenant's object: any signed-in user may read
@@ -207,6 +214,9 @@ def _web_payload(tenant: TenantA, enterprise, warehouse) -> dict:
         "entry_no": "514120261000012345",
         "result": "released",
         "result_date": "2025-06-02",
+        # a declaration's documents: generate the invoice for a named buyer
+        "kind": "invoice",
+        "buyer_name": "HOSTILE",
     }
 
 
@@ -270,6 +280,9 @@ def _api_payload(tenant: TenantA, enterprise, warehouse) -> dict:
         "entryNo": "514120261000012345",
         "result": "released",
         "resultDate": "2025-06-02",
+        "kind": "invoice",
+        "buyerName": "HOSTILE",
+        "docType": "contract",
         "id": tenant.declaration.pk,
         "declaration": tenant.declaration.pk,
         "warehouse": warehouse.pk,
