@@ -31,13 +31,30 @@ def declaration_a(exporter_a):
         enterprise=exporter_a, status="released", version=2, currency="502", pack_no=4, gross_weight="42.5"
     )
     f.DeclarationLineFactory(
-        declaration=declaration, gnum=1, gname="保温杯", item_name="不锈钢保温杯", qty="100", unit="007",
-        price="32", total_price="3200", currency="502",
+        declaration=declaration,
+        gnum=1,
+        gname="保温杯",
+        item_name="不锈钢保温杯",
+        qty="100",
+        unit="007",
+        price="32",
+        total_price="3200",
+        currency="502",
     )
     f.DeclarationLineFactory(
-        declaration=declaration, gnum=2, gname="蓝牙耳机", item_name="蓝牙耳机", gcode="8518300000",
-        gmodel="无线|入耳式|无品牌", qty="20.5", unit="035", qty1="20.5", unit1="035", price="12.4",
-        total_price="254.2", currency="502",
+        declaration=declaration,
+        gnum=2,
+        gname="蓝牙耳机",
+        item_name="蓝牙耳机",
+        gcode="8518300000",
+        gmodel="无线|入耳式|无品牌",
+        qty="20.5",
+        unit="035",
+        qty1="20.5",
+        unit1="035",
+        price="12.4",
+        total_price="254.2",
+        currency="502",
     )
     return declaration
 

@@ -25,7 +25,11 @@ def english():
     ("kwargs", "field", "message"),
     [
         ({"kind": "certificate"}, "kind", "Choose the commercial invoice or the packing list."),
-        ({"buyer_name": "  "}, "buyer_name", "Enter the buyer (consignee) named on the invoice and packing list."),
+        (
+            {"buyer_name": "  "},
+            "buyer_name",
+            "Enter the buyer (consignee) named on the invoice and packing list.",
+        ),
         ({"buyer_name": "x" * 201}, "buyer_name", "At most 200 characters."),
         ({"buyer_address": "y" * 401}, "buyer_address", "At most 400 characters."),
         ({"buyer_name": "Acme\x00"}, "buyer_name", "Control characters are not allowed."),

@@ -115,4 +115,4 @@ def test_the_document_is_stored_with_the_version_it_came_from(codes, declaration
     with document.file.open("rb") as handle:
         data = handle.read()
     assert data.startswith(b"%PDF-") and document.size == len(data)
-    assert f"version 2" in _flat(_text(document))
+    assert "version 2" in _flat(_text(document))

@@ -3,8 +3,8 @@ with a message naming it, under the ``file`` field, and nothing is stored."""
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import translation
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from declarations.documents import MAX_UPLOAD_BYTES
 from declarations.models import DeclarationDocument
@@ -60,9 +60,17 @@ def test_accepted_types_are_stored_with_name_size_and_type(declaration_a, user_a
         ("contract.exe", real_pdf(), "Only PDF, JPEG or PNG files are accepted, not “contract.exe”."),
         ("contract", real_pdf(), "Only PDF, JPEG or PNG files are accepted, not “contract”."),
         ("contract.png", real_pdf(), "The content of “contract.png” is not a PNG file."),
-        ("contract.pdf", b"%PDF-1.4 not really a pdf", "“contract.pdf” is not a valid PDF file: it cannot be read"),
+        (
+            "contract.pdf",
+            b"%PDF-1.4 not really a pdf",
+            "“contract.pdf” is not a valid PDF file: it cannot be read",
+        ),
         ("contract.pdf", b"%PDF" + b"0" * MAX_UPLOAD_BYTES, "The file is 10 MB; at most 10 MB are accepted."),
-        ("shot.png", real_image("PNG") + b"<script>alert(1)</script>", "also contains content of another kind"),
+        (
+            "shot.png",
+            real_image("PNG") + b"<script>alert(1)</script>",
+            "also contains content of another kind",
+        ),
         ("contract.pdf", real_pdf() + b"PK\x03\x04zip", "also contains content of another kind"),
     ],
 )

@@ -59,7 +59,11 @@ def test_owner_uploads_and_downloads_a_contract(client_a, user_a, declaration_a)
     assert response.status_code == 302
     assert response["Location"] == reverse("declaration_detail", args=[declaration_a.pk]) + "#documents"
     document = DeclarationDocument.objects.get()
-    assert (document.doc_type, document.file_name, document.uploaded_by) == ("contract", "contract.pdf", user_a)
+    assert (document.doc_type, document.file_name, document.uploaded_by) == (
+        "contract",
+        "contract.pdf",
+        user_a,
+    )
     panel = client_a.get(_urls(declaration_a)["panel"], headers={"HX-Request": "true"}).content.decode()
     assert "contract.pdf" in panel and "合同" in panel
     download = client_a.get(_urls(declaration_a, document)["download"])
@@ -109,7 +113,9 @@ def _assert_all_refused(client, declaration, document, status):
     assert _upload(client, declaration).status_code == status
     generate = client.post(urls["generate"], {"kind": "invoice", "buyer_name": "Mallory"})
     assert generate.status_code == status
-    assert list(DeclarationDocument.objects.values_list("pk", "file_name")) == [(document.pk, document.file_name)]
+    assert list(DeclarationDocument.objects.values_list("pk", "file_name")) == [
+        (document.pk, document.file_name)
+    ]
 
 
 def test_another_tenant_gets_404_on_every_route_and_nothing_changes(client_b, declaration_a, contract):
