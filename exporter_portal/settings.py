@@ -316,7 +316,11 @@ API_TOKEN_THROTTLE_RATE = os.environ.get("API_TOKEN_THROTTLE_RATE", "10/min") or
 SPECTACULAR_SETTINGS = {
     "TITLE": "Exporter Portal API",
     "VERSION": "1.0.0",
-    "ENUM_NAME_OVERRIDES": {"ChannelEnum": "declarations.choices.Channel"},
+    "ENUM_NAME_OVERRIDES": {
+        "ChannelEnum": "declarations.choices.Channel",
+        # a declaration's document types beside the filings' (both fields are "doc type")
+        "DeclarationDocumentTypeEnum": "declarations.models.declaration_documents.DeclarationDocument.DocType",
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

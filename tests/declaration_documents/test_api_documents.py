@@ -147,3 +147,17 @@ def test_the_routes_are_in_the_schema(api_a):
     assert set(paths["/api/declarations/{id}/documents/{document_id}/"]) == {"get"}
     upload = paths["/api/declarations/{id}/documents/"]["post"]
     assert set(upload["responses"]) >= {"201", "400", "401", "403", "404", "409", "413", "415"}
+
+
+def test_the_document_types_do_not_replace_the_filings_document_types(api_a):
+    # Both fields are a "doc type": each keeps its own enum in the schema.
+    schemas = api_a.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()["components"]
+    schemas = schemas["schemas"]
+    assert schemas["DocTypeEnum"]["enum"] == ["ownership", "lease", "inbound", "other"]
+    assert schemas["DeclarationDocumentTypeEnum"]["enum"] == [
+        "contract",
+        "invoice",
+        "packing_list",
+        "screenshot",
+        "other",
+    ]
