@@ -19,6 +19,7 @@ run: $(STAMP)
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: $(STAMP)
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
 test-integration: $(STAMP)

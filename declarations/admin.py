@@ -35,6 +35,7 @@ from declarations.admin_codes import (
 from declarations.admin_declaration_documents import DeclarationDocumentInline  # also registers its admin
 from declarations.admin_freeze import DeclarationFreezeMixin, WarehouseRefileMixin
 from declarations.choices import ReceiptState
+from declarations.code_labels import receipt_status_label
 from declarations.search import bound_admin_search
 from declarations.services.declarations import declaration_validate
 from declarations.services.dispatch import dispatch_publish
@@ -282,7 +283,7 @@ class AttachForm(forms.Form):
 class ReceiptAdmin(admin.ModelAdmin):
     """The unmatched queue is the ``state = unmatched`` filter; attach a receipt to apply it."""
 
-    list_display = ["receipt_type", "return_status", "state", "declaration", "file_name", "received_at"]
+    list_display = ["receipt_type", "return_status_label", "state", "declaration", "file_name", "received_at"]
     list_filter = ["state", "receipt_type"]
     search_fields = ["file_name", "guid", "return_info"]
     exclude = ["raw"]
@@ -305,6 +306,10 @@ class ReceiptAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description=_("return status"), ordering="return_status")
+    def return_status_label(self, obj):
+        return receipt_status_label(obj.return_status)
 
     @admin.display(description=_("business keys"))
     def business_keys(self, obj):

@@ -9,13 +9,16 @@ the active language picks one at lookup time, so one cache serves zh-hans and En
 
 from __future__ import annotations
 
+import csv
 import threading
 import time
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models.signals import post_delete, post_save
 from django.utils.formats import number_format
+from django.utils.translation import gettext
 
 from declarations.models import Country, Currency, CustomsOffice, PackingType, TransportMode, Unit
 from declarations.models.codes import localized_name
@@ -72,6 +75,13 @@ def _packing():
         yield CodeEntry(p.code, p.name_zh, p.name_en)
 
 
+def _receipt_statuses():
+    # returnStatus (回执状态) is no table of the database: a fixed list of the spec's codes, read from its file.
+    with open(settings.BASE_DIR / "fixtures" / "codes" / "receipt-statuses.csv", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            yield CodeEntry(row["code"], row["name_zh"], row["name_en"])
+
+
 # Table name (as templates, widgets and the picker endpoint spell it) -> reader.
 TABLES = {
     "office": _offices,
@@ -80,6 +90,7 @@ TABLES = {
     "unit": _simple(Unit),
     "transport": _simple(TransportMode),
     "packing": _packing,
+    "receipt_status": _receipt_statuses,
 }
 
 _lock = threading.Lock()
@@ -127,6 +138,21 @@ def code_label(table: str, code) -> str:
         return ""
     entry = code_entry(table, code)
     return entry.label if entry else str(code)
+
+
+def receipt_status_name(code) -> str:
+    """放行 / Released; a negative code is customs' processing error (处理异常回执, spec 表7-2)."""
+    text = "" if code is None else str(code).strip()
+    if text.startswith("-") and text[1:].isdigit():
+        return gettext("Processing error")
+    return code_name("receipt_status", text)
+
+
+def receipt_status_label(code) -> str:
+    """ "800 放行" / "800 Released"; an unknown code stays as it is."""
+    text = "" if code is None else str(code).strip()
+    name = receipt_status_name(text)
+    return f"{text} {name}" if name else text
 
 
 def format_number(value, *, min_places: int = 0) -> str:

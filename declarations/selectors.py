@@ -30,7 +30,8 @@ from declarations.models import (
 )
 from declarations.precompiled import Precompiled, as_id
 from declarations.rules.channel import ChannelAdvice, recommend_channel
-from declarations.rules.context import RuleContext, tariff_reader
+from declarations.rules.context import RuleContext
+from declarations.selectors_rule_context import tariff_reader
 
 
 def enterprises_for_user(*, user) -> QuerySet[Enterprise]:

@@ -38,8 +38,7 @@ from declarations.models import (
     Tariff,
     Unit,
 )
-from declarations.rules.context import resolve_conditions
-from declarations.rules.tariff import Condition, TariffFacts, derive, parse_elements
+from declarations.rules.tariff import Condition, TariffFacts, derive, parse_elements, resolve_conditions
 from declarations.selectors import enterprise_ids_for_user
 
 USAGE_TTL = 60.0  # seconds an enterprise's goods-name index may lag an edit of an older declaration

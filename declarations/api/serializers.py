@@ -11,7 +11,7 @@ from rest_framework import serializers
 
 from declarations import models as m
 from declarations.choices import Channel
-from declarations.code_labels import code_name
+from declarations.code_labels import code_name, receipt_status_name
 from declarations.identifiers import validate_identifier_characters
 from declarations.models import CEB_HEAD_FIELDS, CEB_LINE_FIELDS
 from declarations.rules.fields import IDENTIFIER_ATTRS, MAX_LINES
@@ -45,6 +45,17 @@ class CodeNameField(serializers.Field):
 
     def to_representation(self, value):
         return code_name(self.table, value)
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class ReceiptStatusNameField(serializers.Field):
+    """Read-only: the name of a receipt's returnStatus in the request's language ("" when unknown)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        return receipt_status_name(value)
 
 
 class CodeNamesMixin:
@@ -190,6 +201,7 @@ class DeclarationSerializer(CodeNamesMixin, CebNamedModelSerializer):
         "wrapTypeName": ("wrap_type", "packing"),
     }
     lines = DeclarationLineSerializer(many=True, required=True, allow_empty=True)
+    lastReturnStatusName = ReceiptStatusNameField(source="last_return_status")
     # Empty until the rules engine has run; declared here because a read-only model field loses allow_blank
     # and the schema would then refuse "".
     recommended_channel = serializers.ChoiceField(choices=Channel.choices, allow_blank=True, read_only=True)
@@ -213,6 +225,7 @@ class DeclarationSerializer(CodeNamesMixin, CebNamedModelSerializer):
             "invt_no",
             "last_return_status",
             "last_return_info",
+            "lastReturnStatusName",
             "created_at",
             "updated_at",
             "submitted_at",
@@ -306,6 +319,8 @@ class RenderedMessageSerializer(serializers.ModelSerializer):
 
 
 class ReceiptSerializer(serializers.ModelSerializer):
+    returnStatusName = ReceiptStatusNameField(source="return_status")
+
     class Meta:
         model = m.Receipt
         fields = [
@@ -316,6 +331,7 @@ class ReceiptSerializer(serializers.ModelSerializer):
             "guid",
             "keys",
             "return_status",
+            "returnStatusName",
             "return_time",
             "return_info",
             "received_at",

@@ -27,8 +27,6 @@ PROCESSING = "processing"
 PROCESSED = "processed"
 FAILED = "failed"
 
-_MESSAGE_TYPE = re.compile(r"CEB[0-9]{3}")
-_GUID = re.compile(r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}")
 _MAX_SUFFIX = 10_000
 
 
@@ -38,16 +36,6 @@ class OutboxConflict(Exception):
     def __init__(self, path: Path):
         super().__init__(f"{path} already exists with different content")
         self.path = path
-
-
-def message_file_name(message_type: str, guid: str) -> str:
-    """File name of an outgoing message, e.g. CEB603_<GUID>.xml (guid uppercased, as the spec wants)."""
-    message_type = message_type.removesuffix("Message")
-    if not _MESSAGE_TYPE.fullmatch(message_type):
-        raise ValueError(f"not a CEB message type: {message_type!r}")
-    if not _GUID.fullmatch(guid):
-        raise ValueError(f"not a 36-character guid: {guid!r}")
-    return f"{message_type}_{guid.upper()}.xml"
 
 
 def _check_plain_name(file_name: str) -> None:

@@ -156,10 +156,6 @@ class Declaration(models.Model):
         return self.channel or self.recommended_channel
 
     @property
-    def goods_value(self) -> Decimal:
-        return sum((line.total_price or Decimal("0") for line in self.lines.all()), Decimal("0"))
-
-    @property
     def business_type(self) -> str:
         return f"{self.mode}-{self.effective_channel or '?'}"
 

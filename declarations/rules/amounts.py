@@ -231,11 +231,3 @@ def check_value(
     if worth.value_cny > near:
         return [Finding.of("LIST_VALUE_NEAR_LIMIT", "channel", percent=NEAR_LIMIT_PERCENT, **params)]
     return []
-
-
-def check_amounts(head, lines: Sequence, *, ctx: RuleContext, channel: str) -> list[Finding]:
-    findings = check_line_totals(lines)
-    findings += check_weights(head)
-    findings += check_line_currencies(head, lines)
-    findings += check_value(head, lines, ctx=ctx, channel=channel)
-    return findings

@@ -43,6 +43,15 @@ class Condition:
         return _localized(self.name_zh, self.name_en)
 
 
+def condition_codes(text: str) -> list[str]:
+    """ "AB" / "M/N" / "4xy" -> the single-character codes, in order (case matters: x and X differ)."""
+    return [c for c in (text or "") if not c.isspace() and c not in "/,，;"]
+
+
+def resolve_conditions(text: str, table) -> tuple:
+    return tuple(table.get(code) or Condition(code, code) for code in condition_codes(text))
+
+
 @dataclass(frozen=True)
 class TariffFacts:
     code: str

@@ -8,13 +8,14 @@ from declarations.rules.context import RuleContext
 from declarations.rules.copies import copy_placeholder
 from declarations.rules.engine import evaluate
 from declarations.rules.finding import Finding
+from declarations.selectors_rule_context import rule_context_load
 
 
 def declaration_check(
     *, declaration: Declaration, lines=None, ctx: RuleContext | None = None
 ) -> tuple[list[Finding], object]:
     """Run every rule without storing anything; works on unsaved objects (forms, spreadsheet rows)."""
-    ctx = ctx or RuleContext.from_db()
+    ctx = ctx or rule_context_load()
     if lines is None:
         lines = list(declaration.lines.all())
     evaluation = evaluate(declaration, lines, ctx=ctx)
@@ -32,14 +33,6 @@ def declaration_validate(*, declaration_id: int, ctx: RuleContext | None = None)
         channel_reason=str(advice.reason_code or "")[:255],
     )
     return findings
-
-
-def declaration_request_validation(*, declaration: Declaration) -> None:
-    """Queue validation by the worker once the surrounding transaction commits."""
-    from declarations.services.dispatch import task_dispatch
-    from declarations.tasks import declaration_validate_task
-
-    task_dispatch(task=declaration_validate_task, args=[declaration.pk])  # outbox: survives a Redis outage
 
 
 class DeclarationNotEditable(Exception):

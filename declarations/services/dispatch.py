@@ -1,6 +1,7 @@
 """Transactional outbox for Celery tasks: record the intent with the state change, publish after commit.
 
-A service that needs a task calls ``task_dispatch(task=..., args=[...])`` inside its transaction. The intent
+A service that needs a task calls ``task_dispatch(task=<name from declarations.task_names>, args=[...])``
+inside its transaction. The intent
 (a ``TaskDispatch`` row) commits or rolls back with the state change, so work is never queued for a change
 that did not happen, and never lost for one that did:
 
@@ -44,9 +45,15 @@ DEFAULT_BATCH = 500
 DEFAULT_RETENTION_DAYS = 14
 
 
+def _task_name(task) -> str:
+    # A name (services: ``declarations.task_names``); a task object is accepted for callers outside services.
+    return task if isinstance(task, str) else task.name
+
+
 def task_dispatch(*, task, args: list | tuple = ()) -> TaskDispatch:
-    """Record the intent to run ``task(*args)`` in the current transaction; publish it once that commits."""
-    intent = TaskDispatch.objects.create(task_name=task.name, args=list(args))
+    """Record the intent to run the task named ``task`` with ``args`` in the current transaction; publish it
+    once that commits."""
+    intent = TaskDispatch.objects.create(task_name=_task_name(task), args=list(args))
     transaction.on_commit(partial(dispatch_publish, intent_id=intent.pk))
     return intent
 
@@ -58,7 +65,7 @@ def task_record_fallback(*, task, args: list | tuple = ()) -> int:
     process die first, ``dispatch_pending`` publishes the intent once the grace period has passed and a worker
     finishes the work. The caller marks it done with ``task_fallback_done`` when it has finished.
     """
-    return TaskDispatch.objects.create(task_name=task.name, args=list(args)).pk
+    return TaskDispatch.objects.create(task_name=_task_name(task), args=list(args)).pk
 
 
 def task_fallback_done(*, intent_id: int) -> None:
@@ -72,14 +79,20 @@ def _eager() -> bool:
     return bool(current_app.conf.task_always_eager)
 
 
+def _registered_task(name: str):
+    """The task registered under ``name``; a process that has not imported the tasks yet (a web process) has the
+    app import its task modules (autodiscovery) first, so that no service imports ``tasks``."""
+    if name not in current_app.tasks:
+        current_app.loader.import_default_modules()
+    return current_app.tasks[name]
+
+
 def dispatch_publish(*, intent_id: int) -> bool:
     """Publish one intent; True when the broker accepted it (or it ran inline). Never raises a broker error."""
     intent = TaskDispatch.objects.filter(pk=intent_id, dispatched_at__isnull=True).first()
     if intent is None:
         return False  # already dispatched (by the sweeper) or gone
-    import declarations.tasks  # noqa: F401  (registers the tasks in a process that has not imported them yet)
-
-    task = current_app.tasks[intent.task_name]
+    task = _registered_task(intent.task_name)
     if _eager():
         # The inline run is today's delay_on_commit behaviour, errors included; the intent still records it.
         try:

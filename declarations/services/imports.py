@@ -32,6 +32,7 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from declarations import task_names
 from declarations.choices import EDITABLE_STATUSES, ImportState, Mode
 from declarations.models import (
     Declaration,
@@ -45,6 +46,7 @@ from declarations.models import (
 from declarations.rules.finding import Finding
 from declarations.rules.party_pairs import check_party_pairs, names_by_code, party_codes
 from declarations.selectors import enterprises_for_user
+from declarations.selectors_rule_context import rule_context_load, rule_context_with_prefetched_duplicates
 from declarations.services.bulk_store import (
     HistoryWriter,
     RowMaker,
@@ -253,9 +255,8 @@ def _sha256(fileobj) -> str:
 
 def _dispatch(job: ImportJob, language: str | None) -> None:
     from declarations.services.dispatch import task_dispatch
-    from declarations.tasks_imports import import_job_run_task
 
-    task_dispatch(task=import_job_run_task, args=[job.pk, language])  # outbox: survives a Redis outage
+    task_dispatch(task=task_names.IMPORT_JOB_RUN, args=[job.pk, language])  # outbox: survives a Redis outage
 
 
 @transaction.atomic
@@ -355,9 +356,7 @@ def _checker():
 
 
 def _context():
-    from declarations.rules.context import RuleContext
-
-    return RuleContext.from_db()
+    return rule_context_load()
 
 
 @contextmanager
@@ -744,7 +743,8 @@ class _Importer:
             {(agent, row.values.get("copNo") or "") for row, _e, agent in plan if agent}
         )
         # Nothing is stored while checking, so the numbers already taken are read once for the whole file.
-        self._ctx = _context().with_prefetched_duplicates(
+        self._ctx = rule_context_with_prefetched_duplicates(
+            _context(),
             order_nos={row.values.get("orderNo") for row in head_sheet.rows},
             logistics_nos={row.values.get("logisticsNo") for row in head_sheet.rows},
             cop_nos=cops,

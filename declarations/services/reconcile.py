@@ -29,14 +29,15 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from declarations import task_names
 from declarations.choices import DeclarationStatus, ImportState
 from declarations.models import Declaration, ImportJob, RenderedMessage, TaskDispatch
 from declarations.services.dispatch import dispatch_publish
 
 logger = logging.getLogger(__name__)
 
-RENDER_TASK = "declarations.tasks.declaration_render_task"
-IMPORT_TASK = "declarations.tasks.import_job_run_task"
+RENDER_TASK = task_names.DECLARATION_RENDER
+IMPORT_TASK = task_names.IMPORT_JOB_RUN
 DEFAULT_STUCK_SECONDS = 600
 # Above the broker's visibility timeout (3,600 s): before it, Redis itself redelivers a lost worker's job.
 DEFAULT_RUNNING_SECONDS = 7200

@@ -9,6 +9,7 @@ from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from declarations import task_names
 from declarations.choices import EDITABLE_STATUSES, DeclarationStatus, EventSource
 from declarations.messages import exchange
 from declarations.messages.render import render_all
@@ -109,20 +110,16 @@ def declarations_submit_checked(
             declaration.submitted_at = now
             declaration.channel = declaration.effective_channel
             declaration.status = DeclarationStatus.SUBMITTED
-        from declarations.tasks import declarations_render_many_task
-
         ids = list(moved)
         intent_id = task_record_fallback(
-            task=declarations_render_many_task, args=[[[pk, with_channel[pk].version] for pk in ids]]
+            task=task_names.DECLARATIONS_RENDER_MANY, args=[[[pk, with_channel[pk].version] for pk in ids]]
         )
         return SubmittedChunk(ids, intent_id)
 
 
 def declaration_dispatch_render(*, declaration: Declaration) -> None:
     """Record the render intent in the caller's transaction (outbox); it is published after commit."""
-    from declarations.tasks import declaration_render_task
-
-    task_dispatch(task=declaration_render_task, args=[declaration.pk, declaration.version])
+    task_dispatch(task=task_names.DECLARATION_RENDER, args=[declaration.pk, declaration.version])
 
 
 def declaration_render(*, declaration_id: int, version: int) -> list[RenderedMessage]:

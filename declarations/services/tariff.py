@@ -21,8 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from declarations.models import HSCode, InspectionCategory, SupervisionCondition, Tariff, Unit
-from declarations.rules.context import condition_codes
-from declarations.rules.tariff import parse_elements
+from declarations.rules.tariff import condition_codes, parse_elements
 
 TARIFF_COLUMNS = (
     "code",

@@ -19,6 +19,17 @@ def code_label(value, table: str) -> str:
 
 
 @register.filter
+def receipt_status(value) -> str:
+    return code_labels.receipt_status_label(value)
+
+
+@register.filter
+def receipt_info(info, status) -> str:
+    """Customs' returnInfo, or "" where it only repeats the status name just shown (放行 beside 800 放行)."""
+    return "" if (info or "").strip() == code_labels.receipt_status_name(status) else info
+
+
+@register.filter
 def code_name(value, table: str) -> str:
     return code_labels.code_name(table, value)
 

@@ -5,8 +5,8 @@ from types import SimpleNamespace
 
 from django import template
 
-from declarations.rules.context import tariff_reader
 from declarations.rules.tariff import FLAGS, line_tariff
+from declarations.selectors_rule_context import tariff_reader
 
 register = template.Library()
 

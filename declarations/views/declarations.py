@@ -39,7 +39,6 @@ from declarations.forms import (
 from declarations.models import CatalogueItem, CustomsEntryResult, Declaration
 from declarations.models.customs_entry import EntryResult
 from declarations.permissions import can_change_declaration, require_declaration_change
-from declarations.rules.context import tariff_reader
 from declarations.rules.finding import HEAD_FINDING_FIELDS, LINE_FINDING_FIELDS, Finding
 from declarations.selectors import (
     channel_advice,
@@ -56,6 +55,7 @@ from declarations.selectors import (
     get_object_for_user,
     warehouses_for_user,
 )
+from declarations.selectors_rule_context import tariff_reader
 from declarations.services.customs_entry import customs_entry_allowed_now
 from declarations.services.declarations import (
     DeclarationNotEditable,

@@ -8,7 +8,7 @@ from declarations.models import Declaration
 from declarations.selectors_classify import classification_caches_clear
 from declarations.services.tariff import tariff_load_sample
 from tests import factories as f
-from tests.e2e.helpers import fill_head
+from tests.e2e.helpers import fill_head, pick
 
 pytestmark = pytest.mark.e2e
 
@@ -81,11 +81,11 @@ def test_assistant_fills_three_lines_from_chinese_descriptions(
         assert page.input_value(f"#id_lines-{index}-gmodel") == "|".join(elements)
         facts = page.inner_text(f"#line-{index + 1} [data-tariff-facts]")
         assert code in facts and unit1 in facts
+        pick(page, f"id_lines-{index}-country", "502")  # coded fields are pickers
+        pick(page, f"id_lines-{index}-unit", "007")
         for name, value in {
             "item_no": f"SKU-{index + 1}",
-            "country": "502",
             "qty": qty,
-            "unit": "007",
             "qty1": qty1,
             "qty2": qty2,
             "price": "5",

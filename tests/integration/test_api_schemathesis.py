@@ -52,6 +52,9 @@ def demo_objects(services_ready, live_server, transactional_db) -> dict:
     f.DeclarationLineFactory(declaration=released)
     message = f.RenderedMessageFactory(declaration=released)
     f.ReceiptFactory(declaration=released, state="applied", keys={"copNo": released.cop_no})
+    # A master bill the exporter filed itself (agent = its own enterprise) for that list.
+    master_bill = f.MasterBillFactory(agent=exporter)
+    f.MasterBillItemFactory(master_bill=master_bill, declaration=released)
     jobs = []
     for dry_run in (True, False):
         upload = SimpleUploadedFile("demo.xlsx", _workbook_with_an_error(exporter))
@@ -76,6 +79,7 @@ def demo_objects(services_ready, live_server, transactional_db) -> dict:
             ),
             "/api/declarations/": declarations,
             "/api/messages/": [message.pk],
+            "/api/master-bills/": [master_bill.pk],
             "/api/imports/": jobs,
             "/api/codes/countries/": ["502", "142"],
             "/api/codes/currencies/": ["142", "502"],

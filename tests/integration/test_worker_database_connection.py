@@ -1,5 +1,7 @@
 """A worker keeps its PostgreSQL session between tasks (no new backend per task), and when that session dies
-between two tasks (a database restart), the next task is retried on a fresh one and completes."""
+between two tasks (a database restart), the next task completes on a fresh one: the connection health check
+(CONN_HEALTH_CHECKS, on by default) reopens it before the task's first query; with the check off, the task's
+first attempt fails on the dead session and is retried."""
 
 import pytest
 
@@ -61,11 +63,16 @@ def test_worker_reuses_its_database_session_across_tasks(fault_broker, tmp_path,
         worker.stop()
 
 
-def test_task_after_the_database_cut_the_workers_session_is_retried_and_completes(
-    fault_broker, tmp_path, enterprise
+@pytest.mark.parametrize(
+    ("health_checks", "retried"),
+    [("true", False), ("false", True)],
+    ids=["health-checked", "unchecked"],
+)
+def test_task_after_the_database_cut_completes_on_a_fresh_session(
+    fault_broker, tmp_path, enterprise, health_checks, retried
 ):
     log = tmp_path / "worker.log"
-    worker = Worker(log, DB_CONN_MAX_AGE="600")
+    worker = Worker(log, DB_CONN_MAX_AGE="600", DB_CONN_HEALTH_CHECKS=health_checks)
     try:
         first = _submitted(enterprise)
         assert wait_for(lambda: _sent(first), timeout=60), log.read_text()[-3000:]
@@ -75,7 +82,8 @@ def test_task_after_the_database_cut_the_workers_session_is_retried_and_complete
     finally:
         worker.stop()
     text = log.read_text()
-    assert "Retry in" in text  # the first attempt failed on the dead session and was retried
+    # Checked: reopened before the query, no failed attempt. Unchecked: failed on the dead session, retried.
+    assert ("Retry in" in text) is retried, text[-3000:]
     assert sorted(
         RenderedMessage.objects.filter(declaration=second).values_list("message_type", flat=True)
     ) == [

@@ -145,12 +145,16 @@ def test_the_worker_ingests_a_full_receipt_file_with_a_long_name_and_a_stale_cla
     past = time.time() - 2 * settings.RECEIPT_CLAIM_STALE_SECONDS
     os.utime(stale, (past, past))
 
+    processed = inbox / "processed"
+    # The inbox is the session's: earlier worker tests may have left their own files in processed/.
+    before = set(os.listdir(processed)) if processed.exists() else set()
+
+    def new_processed() -> set[str]:
+        return set(os.listdir(processed)) - before if processed.exists() else set()
+
     started = time.monotonic()
     receipts_ingest_task.delay()
-    done = wait_for(
-        lambda: len(os.listdir(inbox / "processed")) == 2 if (inbox / "processed").exists() else False,
-        timeout=300,
-    )
+    done = wait_for(lambda: len(new_processed()) == 2, timeout=300)
     seconds = time.monotonic() - started
 
     assert done, sorted(os.listdir(inbox))

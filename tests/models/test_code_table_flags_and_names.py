@@ -1,5 +1,5 @@
 """The code tables as customs applies them (issue 20 part 4) and their complete English names (issue 23 part 2):
-filled from fixtures/codes, loaded into the models and handed to the rules by RuleContext.from_db."""
+filled from fixtures/codes, loaded into the models and handed to the rules by rule_context_load."""
 
 import csv
 from pathlib import Path
@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils import translation
 
 from declarations.models import Country, Currency, CustomsOffice, PackingType, TransportMode, Unit
-from declarations.rules.context import RuleContext
+from declarations.selectors_rule_context import rule_context_load
 from declarations.services.codes import code_tables_load
 
 CODES = Path(settings.BASE_DIR) / "fixtures" / "codes"
@@ -88,7 +88,7 @@ def test_flags_as_customs_applies_them():
 @pytest.mark.django_db
 def test_the_rule_context_carries_the_flags():
     code_tables_load()
-    ctx = RuleContext.from_db()
+    ctx = rule_context_load()
     assert "304" in ctx.inactive_currencies and "502" not in ctx.inactive_currencies
     assert {"0000", "5300"} <= set(ctx.non_declarable_offices) and "5141" not in ctx.non_declarable_offices
     assert {"142", "701", "702", "999"} <= set(ctx.non_destination_countries)

@@ -21,7 +21,7 @@ from tests.rules.helpers import (
 
 
 def _as_customs_applies_them(s):
-    """The context as from_db builds it from the fixtures' flags: DEM obsolete, 142/999 no destination,
+    """The context as rule_context_load builds it from the fixtures' flags: DEM obsolete, 142/999 no destination,
     headquarters 0000 and the directorate heading 5100 not declarable."""
     s.update_ctx(
         currencies=CURRENCIES | {"304"},

@@ -1,4 +1,4 @@
-"""RuleContext.from_db: code sets loaded once, lookups behind the callables, the engine end to end."""
+"""rule_context_load: code sets loaded once, lookups behind the callables, the engine end to end."""
 
 import datetime
 from decimal import Decimal
@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 
 from declarations.choices import EnterpriseRole, Mode, ReviewStatus
 from declarations.models import CustomsOffice, Declaration
-from declarations.rules.context import RuleContext
 from declarations.rules.engine import check_declaration
+from declarations.selectors_rule_context import rule_context_load
 from tests import factories as f
 from tests.rules.helpers import triples
 
@@ -27,7 +27,7 @@ def registered(code_tables, exporter_a):
 
 def test_code_sets(code_tables):
     CustomsOffice.objects.filter(code="5141").update(pilot_zone=True)
-    ctx = RuleContext.from_db()
+    ctx = rule_context_load()
     assert {"5141", "5100"} <= ctx.customs_offices
     assert "5141" in ctx.pilot_offices and "5100" not in ctx.pilot_offices
     assert {"142", "502"} <= ctx.currencies and ctx.currency_iso["502"] == "USD"
@@ -40,13 +40,13 @@ def test_code_sets(code_tables):
 def test_settings(code_tables, settings):
     settings.LIST_CHANNEL_LIMIT_CNY = "8000"
     settings.REQUIRE_WAREHOUSE_FILING = False
-    ctx = RuleContext.from_db()
+    ctx = rule_context_load()
     assert (ctx.list_limit_cny, ctx.require_warehouse_filing) == (Decimal("8000"), False)
 
 
 def test_rate_for(code_tables):
     f.ExchangeRateFactory(currency_id="502", month=datetime.date(2025, 6, 1), rate=Decimal("7.1"))
-    ctx = RuleContext.from_db()
+    ctx = rule_context_load()
     assert ctx.rate_for("502", datetime.date(2025, 6, 1)) == Decimal("7.1")
     assert ctx.rate_for("502", datetime.date(2025, 7, 1)) is None
 
@@ -57,7 +57,7 @@ def test_registration(registered, exporter_b):
     f.RegistrationFactory(
         enterprise=exporter_b, customs_office=office_5100, enterprise_type=EnterpriseRole.BROKER
     )
-    ctx = RuleContext.from_db()
+    ctx = rule_context_load()
     assert ctx.has_approved_registration(registered.pk, "5141")
     assert not ctx.has_approved_registration(registered.pk, "5100")
     assert not ctx.has_approved_registration(exporter_b.pk, "5100")  # submitted, or another role
@@ -67,7 +67,7 @@ def test_registration(registered, exporter_b):
 def test_warehouse_filing(code_tables):
     approved = f.WarehouseFilingFactory().warehouse
     pending = f.WarehouseFilingFactory(status=ReviewStatus.SUBMITTED).warehouse
-    ctx = RuleContext.from_db()
+    ctx = rule_context_load()
     assert ctx.warehouse_filing_approved(approved.pk)
     assert not ctx.warehouse_filing_approved(pending.pk)
     assert not ctx.warehouse_filing_approved(f.OverseasWarehouseFactory().pk)
@@ -75,7 +75,7 @@ def test_warehouse_filing(code_tables):
 
 def test_duplicates(code_tables):
     saved = f.DeclarationFactory(order_no="O-1", logistics_no="SF1", cop_no="C-1")
-    ctx = RuleContext.from_db()
+    ctx = rule_context_load()
     platform = ("无", saved.ebp_name)
     assert ctx.is_duplicate("order_no", (*platform, "O-1"), None)
     assert not ctx.is_duplicate("order_no", (*platform, "O-1"), saved.pk)
@@ -90,14 +90,14 @@ def test_duplicates(code_tables):
 
 def test_empty_platform_code_is_the_placeholder(code_tables):
     saved = f.DeclarationFactory(order_no="O-2", ebp_code="")
-    ctx = RuleContext.from_db()
+    ctx = rule_context_load()
     assert ctx.is_duplicate("order_no", ("无", saved.ebp_name, "O-2"), None)
 
 
 def test_9810_order_numbers_are_unique_per_warehouse(code_tables):
     warehouse = f.OverseasWarehouseFactory(name="LA Warehouse")
     f.DeclarationFactory(mode=Mode.WAREHOUSE, warehouse=warehouse, ebp_name="", order_no="W-1")
-    ctx = RuleContext.from_db()
+    ctx = rule_context_load()
     assert ctx.is_duplicate("order_no", ("无", "LA Warehouse", "W-1"), None)
     assert not ctx.is_duplicate("order_no", ("无", "NY Warehouse", "W-1"), None)
 
@@ -107,13 +107,13 @@ def test_waybills_may_be_reused_after_six_months(code_tables):
     Declaration.objects.filter(pk=saved.pk).update(
         created_at=datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=200)
     )
-    assert not RuleContext.from_db().is_duplicate("waybill", (saved.logistics_code, "SF-OLD"), None)
+    assert not rule_context_load().is_duplicate("waybill", (saved.logistics_code, "SF-OLD"), None)
 
 
 def test_saved_factory_declaration_is_clean(registered):
     line = f.DeclarationLineFactory(declaration=f.DeclarationFactory(enterprise=registered))
     declaration = line.declaration
-    assert check_declaration(declaration, list(declaration.lines.all()), ctx=RuleContext.from_db()) == []
+    assert check_declaration(declaration, list(declaration.lines.all()), ctx=rule_context_load()) == []
 
 
 def test_engine_finds_database_problems(code_tables, exporter_a):
@@ -121,14 +121,14 @@ def test_engine_finds_database_problems(code_tables, exporter_a):
         declaration__enterprise=exporter_a, declaration__currency="999", currency="999"
     )
     declaration = line.declaration
-    found = triples(check_declaration(declaration, [line], ctx=RuleContext.from_db()))
+    found = triples(check_declaration(declaration, [line], ctx=rule_context_load()))
     assert ("UNKNOWN_CURRENCY", "currency", None) in found
     assert ("UNKNOWN_CURRENCY", "currency", 1) in found
     assert ("REGISTRATION_MISSING", "customsCode", None) in found
 
 
 def test_bulk_checks_do_not_reread_the_code_tables(registered):
-    ctx = RuleContext.from_db()
+    ctx = rule_context_load()
     heads = [f.DeclarationFactory.build(enterprise=registered, agent=registered) for _ in range(50)]
     with CaptureQueriesContext(connection) as queries:
         for head in heads:

@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 
 from declarations.choices import Mode
 from declarations.models import CustomsOffice, Declaration
-from declarations.rules.context import RuleContext
 from declarations.rules.engine import check_declaration
+from declarations.selectors_rule_context import rule_context_load, rule_context_with_prefetched_duplicates
 from tests import factories as f
 from tests.rules.helpers import triples
 
@@ -69,8 +69,9 @@ def _questions(stored):
 
 
 def test_batched_answers_equal_the_per_declaration_queries(stored):
-    per_query = RuleContext.from_db()
-    batched = per_query.with_prefetched_duplicates(
+    per_query = rule_context_load()
+    batched = rule_context_with_prefetched_duplicates(
+        per_query,
         order_nos=["O-1", "O-2", "O-3", "W-1", "W-2", "O-404"],
         logistics_nos=["SF1", "SF2", "SF-OLD", "SF-404"],
         cop_nos=["C-1", stored["twice"].cop_no, "C-404"],
@@ -86,23 +87,27 @@ def test_batched_answers_equal_the_per_declaration_queries(stored):
 
 
 def test_prefetch_reads_each_kind_in_one_query(stored):
-    ctx = RuleContext.from_db()
+    ctx = rule_context_load()
     with CaptureQueriesContext(connection) as queries:
-        ctx.with_prefetched_duplicates(order_nos={"O-1", "O-2"}, logistics_nos={"SF1"}, cop_nos={"C-1"})
+        rule_context_with_prefetched_duplicates(
+            ctx, order_nos={"O-1", "O-2"}, logistics_nos={"SF1"}, cop_nos={"C-1"}
+        )
     assert len(queries) == 3
 
 
 def test_prefetch_chunks_long_lists(stored):
     numbers = [f"N-{n:05d}" for n in range(2000)] + ["O-1"]
-    ctx = RuleContext.from_db()
+    ctx = rule_context_load()
     with CaptureQueriesContext(connection) as queries:
-        batched = ctx.with_prefetched_duplicates(order_nos=numbers)
+        batched = rule_context_with_prefetched_duplicates(ctx, order_nos=numbers)
     assert len(queries) == 3  # 2,001 numbers in chunks of 900
     assert batched.is_duplicate("order_no", ("无", "Shop", "O-1"), None)
 
 
 def test_numbers_not_prefetched_still_ask_the_database(stored):
-    batched = RuleContext.from_db().with_prefetched_duplicates(order_nos={"O-404"}, cop_nos={"", "C-404"})
+    batched = rule_context_with_prefetched_duplicates(
+        rule_context_load(), order_nos={"O-404"}, cop_nos={"", "C-404"}
+    )
     with CaptureQueriesContext(connection) as queries:
         assert batched.is_duplicate("order_no", ("无", "Shop", "O-1"), None)
         assert batched.is_duplicate("waybill", ("4401980ABC", "SF1"), None)
@@ -131,8 +136,9 @@ def test_engine_findings_are_the_same_on_both_paths(stored, exporter_a):
         ]
     ]
     heads.append(stored["plain"])  # a stored declaration is not its own duplicate
-    per_query = RuleContext.from_db()
-    batched = per_query.with_prefetched_duplicates(
+    per_query = rule_context_load()
+    batched = rule_context_with_prefetched_duplicates(
+        per_query,
         order_nos={h.order_no for h in heads},
         logistics_nos={h.logistics_no for h in heads},
         cop_nos={h.cop_no for h in heads},

@@ -25,8 +25,8 @@ from declarations.messages.ceb303 import render_order
 from declarations.messages.ceb603 import render_inventory
 from declarations.messages.schema import validate_ours
 from declarations.models import Declaration, DeclarationLine, Membership
-from declarations.rules.context import RuleContext
 from declarations.rules.fields import HEAD_FIELDS, ITEM_NO_MAX_LIST, LINE_FIELDS, MAX_LINES, Text
+from declarations.selectors_rule_context import rule_context_load
 from declarations.services.message_lint import message_lint
 from tests import factories as f
 from tests.api.conftest import declaration_payload, line_payload
@@ -155,7 +155,7 @@ def test_check_message_refuses_a_doctype_without_expanding_it(english, tmp_path,
 
 def test_message_lint_service_refuses_the_same_documents_alone(english, secret):
     """The service the command wraps: one DOCTYPE problem, no rule ran on expanded content."""
-    ctx = RuleContext.from_db()
+    ctx = rule_context_load()
     for name, data in _hostile_documents(secret.as_uri()).items():
         problems = message_lint(data=data, ctx=ctx)
         text = " ".join(p.message for p in problems)

@@ -50,7 +50,7 @@ def test_receipt_code_and_text_in_timeline(client_a, exporter_a):
         from_status="sent", to_status="rejected", source="receipt", receipt=receipt, return_status="100"
     )
     body = client_a.get(reverse("declaration_status", args=[declaration.pk])).content.decode()
-    assert "CEB604 100 商品编码与品名不符" in body
+    assert "CEB604 100 海关退单 商品编码与品名不符" in body
 
 
 def test_message_view_download_and_zip(client_a, sent):

@@ -66,7 +66,7 @@ def test_status_fragment_labels(client_a, followed):
     body = client_a.get(f"/en/declarations/{declaration.pk}/status/").content.decode()
     assert 'data-status="rejected">Rejected by customs</span>' in body
     assert "<strong>Rejected by customs</strong>" in body
-    assert "CEB604 100 退单" in body
+    assert "CEB604 100 Returned by customs 退单" in body
 
 
 def test_message_links(client_a, followed):

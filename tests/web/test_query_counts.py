@@ -117,7 +117,7 @@ def test_declaration_detail(client_a, user_a, exporter_a, django_assert_num_quer
     assert len(response.context["receipts"]) == 2
     body = response.content.decode()
     assert f"· {user_a.username}" in body  # the event's actor
-    assert "CEB604 100 退单" in body  # the event's receipt
+    assert "CEB604 100 海关退单 退单" in body  # the event's receipt
 
 
 @pytest.mark.parametrize("count", [1, 20])

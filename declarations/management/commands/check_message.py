@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from declarations.rules.context import RuleContext
+from declarations.selectors_rule_context import rule_context_load
 from declarations.services.message_lint import message_lint_file
 
 
@@ -14,7 +14,7 @@ class Command(BaseCommand):
         parser.add_argument("files", nargs="+")
 
     def handle(self, *args, files, **options):
-        ctx = RuleContext.from_db()
+        ctx = rule_context_load()
         invalid = 0
         for name in files:
             problems = message_lint_file(path=Path(name), ctx=ctx)

@@ -132,11 +132,6 @@ def generated_block(xsd_text: str) -> str:
     return xsd_text[start : xsd_text.index(END_MARKER)]
 
 
-def render_xsd(xsd_path: Path | None = None, codes_dir: Path | None = None) -> str:
-    """The full XSD text with an up-to-date generated block."""
-    return splice((xsd_path or XSD_PATH).read_text(encoding="utf-8"), render_code_types(codes_dir))
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only check; exit 1 if the XSD is out of date")
