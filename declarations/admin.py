@@ -35,6 +35,7 @@ from declarations.admin_codes import (
     quantity_label,
     total_price_label,
 )
+from declarations.admin_declaration_documents import DeclarationDocumentInline  # also registers its admin
 from declarations.admin_freeze import DeclarationFreezeMixin, WarehouseRefileMixin
 from declarations.choices import ReceiptState
 from declarations.code_labels import receipt_status_label
@@ -151,7 +152,13 @@ class DeclarationAdmin(DeclarationFreezeMixin, SimpleHistoryAdmin):
     ]
     list_filter = ["mode", "channel", "status", "customs_code", "ie_date"]
     search_fields = ["order_no", "logistics_no", "cop_no", "enterprise__name", "enterprise__uscc"]
-    inlines = [DeclarationLineInline, RenderedMessageInline, ReceiptInline, StatusEventInline]
+    inlines = [
+        DeclarationLineInline,
+        RenderedMessageInline,
+        ReceiptInline,
+        StatusEventInline,
+        DeclarationDocumentInline,
+    ]
     raw_id_fields = ["enterprise", "agent", "warehouse", "site_operator", "created_by"]
     # State belongs to the services; the admin can only look and run the actions below.
     readonly_fields = [

@@ -7,12 +7,17 @@ inside, an archive appended, data after the image's end, active PDF content) is 
 - PDF: ``%PDF-`` at the start and ``%%EOF`` at the end, pypdf parses the cross-reference table and finds at least
   one page, and the catalogue holds no JavaScript, launch action or embedded file.
 - Any type: no HTML or script markup and no ZIP structure anywhere in the bytes.
+
+``check_document`` runs every check on an upload (extension, size, leading bytes, structure) and raises Django's
+ValidationError: the registration, filing and declaration documents (portal forms and API) share it.
 """
 
 import io
 import re
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 # Markers of another format inside the file (case-insensitive for markup).
 _MARKUP = re.compile(rb"<\s*(script|html|body|iframe|svg|object|embed)\b|<!doctype\s+html|javascript:", re.I)
@@ -112,3 +117,44 @@ def _opens_script(root) -> bool:
         if "/JavaScript" in text or "/Launch" in text or "/JS" in text:
             return True
     return False
+
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+# Leading bytes per allowed extension: the extension alone proves nothing about the content.
+_MAGIC = {
+    "pdf": (b"%PDF",),
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+}
+
+
+def check_document(upload) -> None:
+    """Allowed type (extension and content) and size of an uploaded proof document."""
+    if upload is None:
+        return
+    extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+    if extension not in _MAGIC:
+        raise ValidationError(
+            gettext_lazy("Only PDF, JPEG or PNG files are accepted, not “%(name)s”."),
+            params={"name": upload.name},
+        )
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise ValidationError(
+            gettext_lazy("The file is %(size)d MB; at most %(limit)d MB are accepted."),
+            params={"size": upload.size // (1024 * 1024), "limit": MAX_UPLOAD_BYTES // (1024 * 1024)},
+        )
+    head = upload.read(16)
+    upload.seek(0)
+    if not head.startswith(_MAGIC[extension]):
+        raise ValidationError(
+            gettext_lazy("The content of “%(name)s” is not a %(type)s file."),
+            params={"name": upload.name, "type": extension.upper()},
+        )
+    # Then its structure, and nothing of another format inside (document_check).
+    data = upload.read()
+    upload.seek(0)
+    try:
+        document_check(data, extension=extension, name=upload.name)
+    except DocumentRefused as exc:
+        raise ValidationError(str(exc), code="document_refused") from exc

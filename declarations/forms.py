@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from declarations.choices import Channel, DeclarationStatus, Mode
-from declarations.documents import DocumentRefused, document_check
+from declarations.documents import MAX_UPLOAD_BYTES, check_document  # noqa: F401  (shared upload checks)
 from declarations.identifiers import validate_identifier_characters
 from declarations.models import (
     CatalogueItem,
@@ -23,45 +23,6 @@ from declarations.rules.fields import IDENTIFIER_ATTRS, MAX_LINES
 from declarations.rules.finding import Finding
 from declarations.search import SEARCH_MAX_CHARS
 from declarations.widgets import CodePicker
-
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-# Leading bytes per allowed extension: the extension alone proves nothing about the content.
-_MAGIC = {
-    "pdf": (b"%PDF",),
-    "jpg": (b"\xff\xd8\xff",),
-    "jpeg": (b"\xff\xd8\xff",),
-    "png": (b"\x89PNG\r\n\x1a\n",),
-}
-
-
-def check_document(upload) -> None:
-    """Allowed type (extension and content) and size of an uploaded proof document."""
-    if upload is None:
-        return
-    extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
-    if extension not in _MAGIC:
-        raise ValidationError(
-            _("Only PDF, JPEG or PNG files are accepted, not “%(name)s”."), params={"name": upload.name}
-        )
-    if upload.size > MAX_UPLOAD_BYTES:
-        raise ValidationError(
-            _("The file is %(size)d MB; at most %(limit)d MB are accepted."),
-            params={"size": upload.size // (1024 * 1024), "limit": MAX_UPLOAD_BYTES // (1024 * 1024)},
-        )
-    head = upload.read(16)
-    upload.seek(0)
-    if not head.startswith(_MAGIC[extension]):
-        raise ValidationError(
-            _("The content of “%(name)s” is not a %(type)s file."),
-            params={"name": upload.name, "type": extension.upper()},
-        )
-    # Then its structure, and nothing of another format inside (declarations.documents).
-    data = upload.read()
-    upload.seek(0)
-    try:
-        document_check(data, extension=extension, name=upload.name)
-    except DocumentRefused as exc:
-        raise ValidationError(str(exc), code="document_refused") from exc
 
 
 class EnterpriseForm(forms.ModelForm):

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("declarations.urls_list_life")),
     path("", include("declarations.urls_returns")),
     path("", include("declarations.urls_amendments")),
+    path("", include("declarations.urls_documents")),
     path("", dashboard.dashboard, name="home"),
     path("enterprises/", enterprises.enterprise_list, name="enterprise_list"),
     path("enterprises/new/", enterprises.enterprise_create, name="enterprise_create"),

@@ -326,6 +326,8 @@ SPECTACULAR_SETTINGS = {
         "ChannelEnum": "declarations.choices.Channel",
         "ModeEnum": "declarations.choices.Mode",
         "DelegationSideEnum": "declarations.models.delegations.DelegationSide",
+        # a declaration's document types beside the filings' (both fields are "doc type")
+        "DeclarationDocumentTypeEnum": "declarations.models.declaration_documents.DeclarationDocument.DocType",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

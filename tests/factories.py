@@ -252,6 +252,17 @@ class DeclarationLineFactory(DjangoModelFactory):
     total_price = Decimal("3200")
 
 
+class DeclarationDocumentFactory(DjangoModelFactory):
+    class Meta:
+        model = m.DeclarationDocument
+
+    declaration = factory.SubFactory(DeclarationFactory)
+    doc_type = m.DeclarationDocument.DocType.CONTRACT
+    file = factory.django.FileField(filename="contract.pdf", data=b"%PDF-1.4 contract")
+    file_name = "contract.pdf"
+    size = 17
+
+
 class RenderedMessageFactory(DjangoModelFactory):
     class Meta:
         model = m.RenderedMessage

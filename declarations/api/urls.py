@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from declarations.api import amendments, customs_entry, delegations, master_bills, submit_preview, views
 from declarations.api.classify import ClassifyView
+from declarations.api.urls_documents import urlpatterns as document_urls
 
 router = DefaultRouter()
 # No ".json" URL variants: JSON is the only representation, and the suffix crashed the detail actions.
@@ -45,6 +46,7 @@ urlpatterns = [
     *amendments.urlpatterns,
     path("classify/", ClassifyView.as_view(), name="api-classify"),
     path("declarations/<int:pk>/returns/", include("declarations.api.urls_returns")),
+    *document_urls,
     path("", include(router.urls)),
     # Last: whatever no route above matched is a 404 in the error shape (slash-less URLs still redirect).
     re_path(r"^.*/$", views.api_not_found),

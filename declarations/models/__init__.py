@@ -58,3 +58,6 @@ __all__ += ["InspectionCategory", "SupervisionCondition", "Tariff"]
 from .returns import DeclarationReturn, DeclarationReturnLine, ReturnReason  # noqa: E402
 
 __all__ += ["DeclarationReturn", "DeclarationReturnLine", "ReturnReason"]
+from .declaration_documents import DeclarationDocument  # noqa: E402
+
+__all__ += ["DeclarationDocument"]

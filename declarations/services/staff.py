@@ -22,6 +22,7 @@ REVIEWER_PERMISSIONS = [
     "view_statusevent",
     "view_renderedmessage",
     "view_receipt",
+    "view_declarationdocument",
 ]
 
 

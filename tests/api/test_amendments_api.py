@@ -71,7 +71,7 @@ def test_another_exporter_gets_404_and_changes_nothing(api_b, returned, action):
 def test_a_broker_without_a_live_delegation_gets_403_and_changes_nothing(api_c, broker_c, returned, action):
     from declarations.models import Delegation
 
-    Delegation.objects.filter(broker=broker_c).update(active=False)
+    Delegation.objects.filter(broker=broker_c).update(status="ended")
     Declaration.objects.filter(pk=returned.pk).update(
         agent=broker_c
     )  # its own record: visible, not changeable

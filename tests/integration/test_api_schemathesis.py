@@ -63,14 +63,19 @@ def demo_objects(services_ready, live_server, transactional_db) -> dict:
     declarations = list(m.Declaration.objects.filter(enterprise=exporter).values_list("pk", flat=True))
     filing = m.WarehouseFiling.objects.filter(warehouse__enterprise=exporter).first()
     document = f.WarehouseDocumentFactory(filing=filing, file__filename="lease.pdf", file__data=b"%PDF-1.4")
+    contract = f.DeclarationDocumentFactory(declaration=released, file__data=b"%PDF-1.4")
     return {
         "token": Token.objects.create(user=user).key,
-        "documents": [(filing.pk, document.pk)],
         "returns": list(
             m.DeclarationReturn.objects.filter(declaration__enterprise=exporter).values_list(
                 "declaration_id", "pk"
             )
         ),
+        # (id, document_id) per path prefix: a filing's documents, a declaration's documents
+        "documents": {
+            "/api/filings/": [(filing.pk, document.pk)],
+            "/api/declarations/": [(released.pk, contract.pk)],
+        },
         "ids": {
             "/api/enterprises/": [exporter.pk],
             "/api/warehouses/": list(exporter.warehouses.values_list("pk", flat=True)),
@@ -96,7 +101,9 @@ def demo_objects(services_ready, live_server, transactional_db) -> dict:
     }
 
 
-def _known_id(case, ids: dict, documents: list[tuple[int, int]], returns: list[tuple[int, int]] = ()) -> None:
+def _known_id(
+    case, ids: dict, documents: dict[str, list[tuple[int, int]]], returns: list[tuple[int, int]] = ()
+) -> None:
     """Swap every other generated id for one of the user's own objects (hypothesis shrinks towards those)."""
     params = case.path_parameters or {}
     value = params.get("id")
@@ -106,8 +113,11 @@ def _known_id(case, ids: dict, documents: list[tuple[int, int]], returns: list[t
     seed = value if isinstance(value, int) else sum(map(ord, str(value)))
     if seed % 2:
         return
-    if "document_id" in params and documents:
-        params["id"], params["document_id"] = documents[(seed // 2) % len(documents)]
+    if "document_id" in params:
+        for prefix, known in documents.items():
+            if case.path.startswith(prefix) and known:
+                params["id"], params["document_id"] = known[(seed // 2) % len(known)]
+                return
         return
     if "return_id" in params and returns:
         params["id"], params["return_id"] = returns[(seed // 2) % len(returns)]

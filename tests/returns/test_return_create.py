@@ -105,7 +105,7 @@ def test_other_tenant_and_revoked_broker_are_refused(released, member_b, broker_
     with pytest.raises(PermissionDenied):
         return_create(declaration=released, actor=member_b, **return_args())
     assert return_create(declaration=released, actor=broker_member, **return_args()).number == 1
-    Delegation.objects.filter(broker=broker_c).update(active=False)
+    Delegation.objects.filter(broker=broker_c).update(status="ended")
     with pytest.raises(PermissionDenied):
         return_create(declaration=released, actor=broker_member, **return_args(quantities={3: Decimal("1")}))
     assert DeclarationReturn.objects.count() == before[1] + 1

@@ -81,7 +81,7 @@ def test_other_tenants_get_404_and_change_nothing(request, released, goods_retur
         user = _reviewer()
     else:
         user = f.MembershipFactory(enterprise=broker_c).user
-        Delegation.objects.filter(broker=broker_c).update(active=False)
+        Delegation.objects.filter(broker=broker_c).update(status="ended")
     before = _snapshot()
     web, api = _web(user), _api(user)
     for url in _web_urls(released, goods_return):
@@ -115,7 +115,7 @@ def test_broker_who_filed_it_but_lost_the_delegation_sees_but_cannot_start(relea
     """The broker filed it as agent: it keeps seeing its record, but may start no return (403, nothing stored)."""
     released.agent = broker_c
     released.save(update_fields=["agent"])
-    Delegation.objects.filter(broker=broker_c).update(active=False)
+    Delegation.objects.filter(broker=broker_c).update(status="ended")
     user = f.MembershipFactory(enterprise=broker_c).user
     before = _snapshot()
     assert (

@@ -51,6 +51,7 @@ class TenantA:
     secrets: list[str] = field(default_factory=list)
     master_bill: object = None  # a draft master bill naming the released list: send would succeed
     delegation: object = None  # a broker's pending request to A: accept / refuse / end would succeed for A
+    declaration_document: object = None  # a contract uploaded to the draft declaration
 
     def rows(self) -> list:
         """Every row of A's data set, to snapshot."""
@@ -73,6 +74,7 @@ class TenantA:
             self.notification,
             *([self.master_bill, *self.master_bill.items.all()] if self.master_bill else []),
             *([self.delegation, *self.delegation.events.all()] if self.delegation else []),
+            *([self.declaration_document] if self.declaration_document else []),
         ]
 
 
@@ -212,6 +214,9 @@ def tenant_a(db, exporter_a) -> TenantA:
         secrets=secrets,
         master_bill=master_bill,
         delegation=delegation,
+        declaration_document=f.DeclarationDocumentFactory(
+            declaration=declaration, file__filename="a-contract.pdf", file__data=A_FILE_BYTES
+        ),
     )
 
 
@@ -278,6 +283,16 @@ def state_snapshot(tenant: TenantA) -> dict:
     snapshot["files"] = [
         (tenant.attachment.file.name, tenant.attachment.file.storage.exists(tenant.attachment.file.name)),
         (tenant.document.file.name, tenant.document.file.storage.exists(tenant.document.file.name)),
+        *(
+            [
+                (
+                    tenant.declaration_document.file.name,
+                    tenant.declaration_document.file.storage.exists(tenant.declaration_document.file.name),
+                )
+            ]
+            if tenant.declaration_document
+            else []
+        ),
         (
             tenant.import_job.report.name,
             tenant.import_job.report.storage.exists(tenant.import_job.report.name),

@@ -11,7 +11,7 @@ from tests.security.test_tenancy_probe import _object_routes, _probe, _url, stat
 
 pytestmark = pytest.mark.django_db
 
-REVIEW_DOCUMENT_ROUTES = {"registration_attachment", "warehouse_document"}
+REVIEW_DOCUMENT_ROUTES = {"registration_attachment", "warehouse_document", "declaration_document"}
 
 
 @pytest.fixture
@@ -54,6 +54,9 @@ def test_reviewer_cannot_change_a_records_in_admin(tenant_a, reviewer_persona, e
         f"/admin/declarations/enterprise/{tenant_a.enterprise.pk}/change/": {"name": "HOSTILE"},
         f"/admin/declarations/declaration/{tenant_a.declaration.pk}/change/": {"order_no": "HOSTILE"},
         f"/admin/declarations/warehousedocument/{tenant_a.document.pk}/change/": {"doc_type": "other"},
+        f"/admin/declarations/declarationdocument/{tenant_a.declaration_document.pk}/change/": {
+            "doc_type": "other"
+        },
     }
     for url, data in posts.items():
         assert client.post(url, data).status_code in (403, 404), url

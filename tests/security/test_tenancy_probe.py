@@ -75,6 +75,10 @@ OBJECT_ROUTES: dict[str, Kwargs] = {
     "delegation_accept": lambda a: {"pk": a.delegation.pk},
     "delegation_refuse": lambda a: {"pk": a.delegation.pk},
     "delegation_end": lambda a: {"pk": a.delegation.pk},
+    "declaration_documents": lambda a: {"pk": a.declaration.pk},
+    "declaration_document_upload": lambda a: {"pk": a.declaration.pk},
+    "declaration_document_generate": lambda a: {"pk": a.declaration.pk},
+    "declaration_document": lambda a: {"pk": a.declaration.pk, "document_id": a.declaration_document.pk},
     # API
     "api-enterprise-detail": lambda a: {"pk": a.enterprise.pk},
     "api-warehouse-detail": lambda a: {"pk": a.warehouse.pk},
@@ -103,6 +107,9 @@ OBJECT_ROUTES: dict[str, Kwargs] = {
     "api-delegation-accept": lambda a: {"pk": a.delegation.pk},
     "api-delegation-refuse": lambda a: {"pk": a.delegation.pk},
     "api-delegation-end": lambda a: {"pk": a.delegation.pk},
+    "api-declaration-documents": lambda a: {"pk": a.declaration.pk},
+    "api-declaration-document-generate": lambda a: {"pk": a.declaration.pk},
+    "api-declaration-document": lambda a: {"pk": a.declaration.pk, "document_id": a.declaration_document.pk},
 }
 
 # Routes with URL arguments that name shared reference data, not a tenant's object: any signed-in user may read
@@ -229,6 +236,9 @@ def _web_payload(tenant: TenantA, enterprise, warehouse) -> dict:
         "entry_no": "514120261000012345",
         "result": "released",
         "result_date": "2025-06-02",
+        # a declaration's documents: generate the invoice for a named buyer
+        "kind": "invoice",
+        "buyer_name": "HOSTILE",
     }
 
 
@@ -292,6 +302,9 @@ def _api_payload(tenant: TenantA, enterprise, warehouse) -> dict:
         "entryNo": "514120261000012345",
         "result": "released",
         "resultDate": "2025-06-02",
+        "kind": "invoice",
+        "buyerName": "HOSTILE",
+        "docType": "contract",
         "id": tenant.declaration.pk,
         "declaration": tenant.declaration.pk,
         "warehouse": warehouse.pk,

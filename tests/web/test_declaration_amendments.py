@@ -113,7 +113,7 @@ def test_a_broker_with_a_live_delegation_may_act(client_broker, broker_c, return
 def test_a_broker_whose_delegation_was_revoked_changes_nothing(client_broker, broker_c, returned, name):
     from declarations.models import Delegation
 
-    Delegation.objects.filter(broker=broker_c).update(active=False)
+    Delegation.objects.filter(broker=broker_c).update(status="ended")
     Declaration.objects.filter(pk=returned.pk).update(
         agent=broker_c
     )  # its own record: visible, not changeable
