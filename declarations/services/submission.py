@@ -17,6 +17,7 @@ from declarations.messages.render import render_all
 from declarations.messages.schema import SchemaInvalid
 from declarations.messages.signing import get_signer
 from declarations.models import Declaration, RenderedMessage
+from declarations.rules.amendments import AmendmentState, next_app_type
 from declarations.rules.engine import has_errors
 from declarations.rules.finding import Finding
 from declarations.services.declarations import declaration_validate
@@ -57,7 +58,10 @@ def declaration_submit(*, declaration: Declaration, actor=None) -> Declaration:
         if not locked.effective_channel:
             raise SubmissionBlocked(_("Choose a channel before submitting."))
         Declaration.objects.filter(pk=locked.pk).update(
-            version=locked.version + 1, submitted_at=timezone.now(), channel=locked.effective_channel
+            version=locked.version + 1,
+            submitted_at=timezone.now(),
+            channel=locked.effective_channel,
+            app_type=next_app_type(AmendmentState.of(locked)),  # a returned declaration goes as a change
         )
         declaration_set_status(
             declaration=locked, to_status=DeclarationStatus.SUBMITTED, source=EventSource.USER, actor=actor
