@@ -121,7 +121,7 @@ def test_another_tenant_gets_404_and_nothing_changes(api_b, declaration_a, contr
 
 def test_a_broker_whose_delegation_ended_gets_404(api_broker, broker_c, declaration_a, contract):
     assert api_broker.get(_list(declaration_a)).status_code == 200
-    Delegation.objects.filter(broker=broker_c).update(active=False)
+    Delegation.objects.filter(broker=broker_c).update(status="ended")
     _assert_all_refused(api_broker, declaration_a, contract, 404)
 
 
@@ -131,7 +131,7 @@ def test_a_broker_sees_its_agent_filing_but_changes_nothing_once_the_delegation_
     declaration = f.DeclarationFactory(enterprise=exporter_a, agent=broker_c)
     f.DeclarationLineFactory(declaration=declaration)
     document = f.DeclarationDocumentFactory(declaration=declaration, file__data=CONTRACT)
-    Delegation.objects.filter(broker=broker_c).update(active=False)
+    Delegation.objects.filter(broker=broker_c).update(status="ended")
     assert api_broker.get(_one(declaration, document)).status_code == 200
     assert _upload(api_broker, declaration).status_code == 403
     generate = api_broker.post(_generate(declaration), {"kind": "invoice", "buyerName": "X"}, format="json")

@@ -135,7 +135,7 @@ def test_a_delegated_broker_uploads_and_loses_everything_when_the_delegation_end
     assert _upload(client_broker, declaration_a, name="order.pdf", doc_type="screenshot").status_code == 302
     assert DeclarationDocument.objects.count() == 2
     DeclarationDocument.objects.exclude(pk=contract.pk).delete()
-    Delegation.objects.filter(broker=broker_c).update(active=False)
+    Delegation.objects.filter(broker=broker_c).update(status="ended")
     _assert_all_refused(client_broker, declaration_a, contract, 404)
 
 
@@ -145,7 +145,7 @@ def test_a_broker_sees_its_agent_filing_after_the_delegation_ended_but_changes_n
     declaration = f.DeclarationFactory(enterprise=exporter_a, agent=broker_c)
     f.DeclarationLineFactory(declaration=declaration)
     document = f.DeclarationDocumentFactory(declaration=declaration, file__data=CONTRACT)
-    Delegation.objects.filter(broker=broker_c).update(active=False)
+    Delegation.objects.filter(broker=broker_c).update(status="ended")
     urls = _urls(declaration, document)
     assert client_broker.get(urls["download"]).status_code == 200
     panel = client_broker.get(urls["panel"], headers={"HX-Request": "true"}).content.decode()
