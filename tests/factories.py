@@ -420,3 +420,30 @@ class MasterBillEventFactory(DjangoModelFactory):
     master_bill = factory.SubFactory(MasterBillFactory)
     to_status = "draft"
     source = "user"
+
+
+class DeclarationReturnFactory(DjangoModelFactory):
+    """A return (退运) of a released declaration; add lines with DeclarationReturnLineFactory or make one with the
+    service (services.returns), which runs the rules."""
+
+    class Meta:
+        model = m.DeclarationReturn
+
+    declaration = factory.SubFactory(DeclarationFactory, status="released")
+    number = factory.Sequence(lambda n: n + 1)
+    reason = "unsold"
+    return_date = factory.LazyFunction(datetime.date.today)
+    port_code = "5141"
+    supervision_mode = "4561"
+
+
+class DeclarationReturnLineFactory(DjangoModelFactory):
+    class Meta:
+        model = m.DeclarationReturnLine
+
+    goods_return = factory.SubFactory(DeclarationReturnFactory)
+    line = factory.SubFactory(
+        DeclarationLineFactory, declaration=factory.SelfAttribute("..goods_return.declaration")
+    )
+    qty = Decimal("1")
+    total_price = Decimal("32")

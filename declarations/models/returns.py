@@ -24,7 +24,10 @@ class ReturnReason(models.TextChoices):
 
 class DeclarationReturn(models.Model):
     declaration = models.ForeignKey(
-        "declarations.Declaration", on_delete=models.PROTECT, related_name="goods_returns"
+        "declarations.Declaration",
+        on_delete=models.PROTECT,
+        related_name="goods_returns",
+        db_index=False,  # indexed by return_number_per_declaration, which leads with it
     )
     number = models.PositiveIntegerField(_("return number"), help_text=_("1, 2, … per declaration."))
     reason = models.CharField(_("reason"), max_length=20, choices=ReturnReason.choices)
@@ -64,7 +67,12 @@ class DeclarationReturn(models.Model):
 
 
 class DeclarationReturnLine(models.Model):
-    goods_return = models.ForeignKey(DeclarationReturn, on_delete=models.CASCADE, related_name="lines")
+    goods_return = models.ForeignKey(
+        DeclarationReturn,
+        on_delete=models.CASCADE,
+        related_name="lines",
+        db_index=False,  # indexed by return_line_once_per_return, which leads with it
+    )
     line = models.ForeignKey(
         "declarations.DeclarationLine", on_delete=models.PROTECT, related_name="return_lines"
     )

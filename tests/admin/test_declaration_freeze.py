@@ -1,6 +1,8 @@
 """Issue 22 part 4: a declaration customs has is read-only in admin (only the actions remain) and in the API;
 an editable one is saved through the service, which records the edit on the timeline."""
 
+import re
+
 import pytest
 
 from declarations.models import Declaration, StatusEvent
@@ -54,7 +56,10 @@ def test_editable_declaration_edit_goes_through_the_service_and_is_recorded(
 
     data = {k: ("" if v is None else v) for k, v in model_to_dict(declaration).items()}
     data.update({"order_no": "NEW-1"})
-    for prefix in ("lines", "messages", "receipts", "events"):
+    # Every inline's management form, as the page renders them (lines, messages, receipts, events, documents).
+    prefixes = re.findall(r'name="([\w-]+)-TOTAL_FORMS"', page)
+    assert {"lines", "messages", "receipts", "events"} <= set(prefixes)
+    for prefix in prefixes:
         data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
     response = admin_client_su.post(f"{URL}{declaration.pk}/change/", data)
     assert response.status_code == 302, response.content.decode()[:3000]
